@@ -1,0 +1,53 @@
+/*
+ * client.h — the Azure DevOps REST calls the driver makes.
+ *
+ * URLs are {base_url}[/{project}]/_apis/…?…&api-version={v}.  Every call
+ * checks the status and content type (vss_error.c) and parses the JSON, so a
+ * caller either gets a complete parsed answer or an error — never a partial one.
+ */
+#ifndef AZDO_CLIENT_H
+#define AZDO_CLIENT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "azdo_config.h"
+#include "azdo_error.h"
+#include "azdo_http.h"
+
+typedef struct azdo_client azdo_client;
+
+/* Copies what it needs from cfg; takes ownership of transport (destroyed by
+ * azdo_client_free, also when this returns NULL). */
+azdo_client *azdo_client_new(const azdo_config *cfg, azdo_transport *transport);
+void azdo_client_free(azdo_client *c);
+
+const char *azdo_client_project(const azdo_client *c); /* "" when none */
+const char *azdo_client_base_url(const azdo_client *c);
+
+/* One cheap request that proves the URL, the credentials and the project. */
+azdo_errkind azdo_client_validate(azdo_client *c, azdo_error *err);
+
+/* GET/POST a path below _apis ("wit/fields").  project_scoped puts the
+ * connection's project in the URL.  extra_query ("$top=5") may be NULL.
+ * *out is a cJSON tree the caller deletes. */
+azdo_errkind azdo_client_get(azdo_client *c, int project_scoped, const char *path, const char *extra_query,
+                             const char *what, cJSON **out, azdo_error *err);
+azdo_errkind azdo_client_post(azdo_client *c, int project_scoped, const char *path, const char *extra_query,
+                              const char *body, const char *what, cJSON **out, azdo_error *err);
+
+/* Runs a WIQL query.  top <= 0 means no $top.  On success *ids is a malloc'd
+ * array of *n ids in the order the service returned them. */
+azdo_errkind azdo_client_wiql(azdo_client *c, const char *wiql, long top, int time_precision, int64_t **ids,
+                              size_t *n, azdo_error *err);
+
+/* Reads up to 200 work items with only the given fields (nf == 0: all).
+ * *out is the parsed {"count","value":[…]} answer; the caller deletes it. */
+azdo_errkind azdo_client_batch(azdo_client *c, const int64_t *ids, size_t n, const char *const *fields, size_t nf,
+                               cJSON **out, azdo_error *err);
+
+#define AZDO_BATCH_MAX 200
+#define AZDO_WIQL_MAX 20000
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * http_curl.c — the libcurl implementation of azdo_transport.
+ *
+ * One easy handle per transport (i.e. per ODBC connection) is reused for every
+ * request, so libcurl keeps the TCP/TLS connection alive between the WIQL call
+ * and the batch calls.  Redirects are NOT followed: Azure DevOps answers bad
+ * credentials with a 302 to a sign-in page, which must surface as an
+ * authentication error rather than be fetched as data.
+ */
+#include "azdo_http.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct curl_transport {
+    azdo_transport base;
+    CURL *curl;
+} curl_transport;
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static void global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+typedef struct recv_state {
+    strbuf body;
+    azdo_http_response *resp;
+} recv_state;
+
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    recv_state *st = ud;
+    size_t n = size * nmemb;
+    strbuf_append_n(&st->body, ptr, n);
+    return strbuf_failed(&st->body) ? 0 : n;
+}
+
+/* Copies a header value with surrounding white space trimmed; NULL on OOM. */
+static char *header_value(const char *v, size_t n)
+{
+    while (n && (*v == ' ' || *v == '\t')) {
+        v++;
+        n--;
+    }
+    while (n && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    char *s = malloc(n + 1);
+    if (s) {
+        memcpy(s, v, n);
+        s[n] = '\0';
+    }
+    return s;
+}
+
+static void url_decode_inplace(char *s)
+{
+    char *o = s;
+    for (char *p = s; *p; p++) {
+        if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+            char hex[3] = {p[1], p[2], 0};
+            *o++ = (char)strtol(hex, NULL, 16);
+            p += 2;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+}
+
+static void replace(char **dst, char *val)
+{
+    free(*dst);
+    *dst = val;
+}
+
+static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
+{
+    recv_state *st = ud;
+    size_t n = size * nitems;
+    const char *colon = memchr(buf, ':', n);
+    if (!colon)
+        return n;
+    size_t klen = (size_t)(colon - buf);
+    const char *v = colon + 1;
+    size_t vlen = n - klen - 1;
+#define IS(name) (klen == sizeof(name) - 1 && strncasecmp(buf, name, klen) == 0)
+    if (IS("Content-Type")) {
+        replace(&st->resp->content_type, header_value(v, vlen));
+    } else if (IS("x-ms-continuationtoken")) {
+        replace(&st->resp->continuation_token, header_value(v, vlen));
+    } else if (IS("X-TFS-ServiceError")) {
+        char *s = header_value(v, vlen);
+        if (s)
+            url_decode_inplace(s);
+        replace(&st->resp->service_error, s);
+    } else if (IS("Location")) {
+        replace(&st->resp->location, header_value(v, vlen));
+    } else if (IS("Retry-After")) {
+        char *s = header_value(v, vlen);
+        if (s) {
+            char *end;
+            double d = strtod(s, &end);
+            /* Azure DevOps sends delta-seconds; an HTTP date is not expected */
+            if (end != s && d >= 0)
+                st->resp->retry_after_s = d;
+            free(s);
+        }
+    }
+#undef IS
+    return n;
+}
+
+static azdo_errkind map_curl_error(CURLcode rc, const char *detail, const char *url, azdo_error *err)
+{
+    const char *what = detail && *detail ? detail : curl_easy_strerror(rc);
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+        return azdo_error_set(err, AZDO_ERR_CONNECT,
+                              "Cannot resolve the host of %s (%s): check Organization or Url", url, what);
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+        return azdo_error_set(err, AZDO_ERR_CONNECT, "Cannot connect to %s: %s", url, what);
+    case CURLE_OPERATION_TIMEDOUT:
+        return azdo_error_set(err, AZDO_ERR_TIMEOUT, "Request to %s timed out: %s", url, what);
+    case CURLE_ABORTED_BY_CALLBACK:
+        return azdo_error_set(err, AZDO_ERR_CANCELLED, "Request to %s was cancelled", url);
+    case CURLE_OUT_OF_MEMORY:
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory while talking to %s", url);
+    case CURLE_PARTIAL_FILE:
+        return azdo_error_set(err, AZDO_ERR_LINK,
+                              "The response from %s was truncated (%s); no partial result is returned", url, what);
+    default:
+        return azdo_error_set(err, AZDO_ERR_LINK, "Connection to %s failed: %s", url, what);
+    }
+}
+
+static azdo_errkind curl_send(azdo_transport *t, const azdo_http_request *req,
+                              azdo_http_response *resp, azdo_error *err)
+{
+    curl_transport *ct = (curl_transport *)t;
+    CURL *c = ct->curl;
+    struct curl_slist *hdrs = NULL;
+    strbuf auth;
+    strbuf_init(&auth);
+    recv_state st;
+    strbuf_init(&st.body);
+    memset(resp, 0, sizeof *resp);
+    resp->retry_after_s = -1;
+    st.resp = resp;
+    char errbuf[CURL_ERROR_SIZE] = "";
+    azdo_errkind rc = AZDO_OK;
+
+    curl_easy_reset(c);
+    hdrs = curl_slist_append(hdrs, "Accept: application/json");
+    /* Without this header Azure DevOps answers bad credentials with a 203 HTML page */
+    hdrs = curl_slist_append(hdrs, "X-TFS-FedAuthRedirect: Suppress");
+    hdrs = curl_slist_append(hdrs, "User-Agent: azdo-odbc/" AZDO_DRIVER_VERSION);
+    if (req->content_type) {
+        strbuf ctb;
+        strbuf_init(&ctb);
+        strbuf_printf(&ctb, "Content-Type: %s", req->content_type);
+        hdrs = curl_slist_append(hdrs, strbuf_str(&ctb));
+        strbuf_free(&ctb);
+    }
+    if (req->authorization) {
+        strbuf_printf(&auth, "Authorization: %s", req->authorization);
+        hdrs = curl_slist_append(hdrs, strbuf_str(&auth));
+    }
+    if (!hdrs || strbuf_failed(&auth)) {
+        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory building a request");
+        goto done;
+    }
+    curl_easy_setopt(c, CURLOPT_URL, req->url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &st);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (t->timeout_s > 0) {
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, t->timeout_s);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t->timeout_s);
+    }
+    if (strcmp(req->method, "GET") != 0) {
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+    }
+
+    CURLcode cc = curl_easy_perform(c);
+    if (cc != CURLE_OK) {
+        rc = map_curl_error(cc, errbuf, req->url, err);
+        goto done;
+    }
+    if (strbuf_failed(&st.body)) {
+        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory reading the response");
+        goto done;
+    }
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    resp->status = (int)status;
+    resp->body_len = st.body.len;
+    resp->body = strbuf_steal(&st.body);
+    if (!resp->body)
+        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory reading the response");
+
+done:
+    /* the Authorization header held the secret: wipe our copy */
+    if (auth.data)
+        memset(auth.data, 0, auth.cap);
+    strbuf_free(&auth);
+    strbuf_free(&st.body);
+    curl_slist_free_all(hdrs);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+    if (rc != AZDO_OK)
+        azdo_http_response_clear(resp);
+    return rc;
+}
+
+static void curl_destroy(azdo_transport *t)
+{
+    curl_transport *ct = (curl_transport *)t;
+    if (!ct)
+        return;
+    curl_easy_cleanup(ct->curl);
+    free(ct);
+}
+
+azdo_transport *azdo_curl_transport_new(long timeout_s)
+{
+    pthread_once(&global_once, global_init);
+    curl_transport *ct = calloc(1, sizeof *ct);
+    if (!ct)
+        return NULL;
+    ct->curl = curl_easy_init();
+    if (!ct->curl) {
+        free(ct);
+        return NULL;
+    }
+    ct->base.send = curl_send;
+    ct->base.destroy = curl_destroy;
+    ct->base.timeout_s = timeout_s;
+    return &ct->base;
+}

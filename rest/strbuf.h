@@ -1,0 +1,34 @@
+/*
+ * strbuf.h — a growable NUL-terminated byte buffer.  Used to build URLs,
+ * request bodies and WIQL text.  Errors are sticky: after an allocation
+ * failure every append is a no-op and strbuf_failed() says so, so callers
+ * check once at the end instead of after every append.
+ */
+#ifndef AZDO_STRBUF_H
+#define AZDO_STRBUF_H
+
+#include <stddef.h>
+
+typedef struct strbuf {
+    char *data;   /* always NUL-terminated once anything was appended */
+    size_t len;
+    size_t cap;
+    int failed;
+} strbuf;
+
+void strbuf_init(strbuf *b);
+void strbuf_free(strbuf *b);
+void strbuf_reset(strbuf *b);        /* len = 0, keeps memory */
+void strbuf_append(strbuf *b, const char *s);
+void strbuf_append_n(strbuf *b, const char *s, size_t n);
+void strbuf_append_char(strbuf *b, char c);
+void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Percent-encodes everything but RFC 3986 unreserved characters. */
+void strbuf_append_urlenc(strbuf *b, const char *s);
+int strbuf_failed(const strbuf *b);
+/* Hands the string to the caller (free() it); NULL if anything failed. */
+char *strbuf_steal(strbuf *b);
+/* Current contents, "" when empty. */
+const char *strbuf_str(const strbuf *b);
+
+#endif

@@ -1,0 +1,95 @@
+/* vss_error.c — see vss_error.h. */
+#include "vss_error.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static int is_json(const char *ct)
+{
+    return ct && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+static int is_html(const char *ct)
+{
+    return ct && strncasecmp(ct, "text/html", 9) == 0;
+}
+
+azdo_errkind azdo_vss_check_response(const azdo_http_response *resp, const char *what, azdo_error *err)
+{
+    int st = resp->status;
+    azdo_error_clear(err);
+    err->http_status = st;
+
+    if (st >= 200 && st < 300) {
+        /* Azure DevOps answers rejected credentials with "203 Non-Authoritative
+         * Information" and an HTML sign-in page: that is not data. */
+        if (is_html(resp->content_type) || st == 203)
+            return azdo_error_set(err, AZDO_ERR_AUTH,
+                                  "Azure DevOps rejected the credentials (HTTP %d with a sign-in page) while %s: "
+                                  "the personal access token is invalid or expired; create a new PAT with the "
+                                  "Work Items (Read) scope and set it in PWD",
+                                  st, what);
+        if (resp->body_len > 0 && !is_json(resp->content_type))
+            return azdo_error_set(err, AZDO_ERR_PROTOCOL,
+                                  "Unexpected response while %s: content type '%s' instead of JSON", what,
+                                  resp->content_type ? resp->content_type : "(none)");
+        err->http_status = 0;
+        return AZDO_OK;
+    }
+
+    /* Pull message and typeKey from a VSS error body when there is one. */
+    const char *msg = NULL;
+    cJSON *root = NULL;
+    if (resp->body && is_json(resp->content_type)) {
+        root = cJSON_ParseWithLength(resp->body, resp->body_len);
+        if (root) {
+            cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "message");
+            cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "typeKey");
+            if (cJSON_IsString(m))
+                msg = m->valuestring;
+            if (cJSON_IsString(k))
+                snprintf(err->type_key, sizeof err->type_key, "%s", k->valuestring);
+        }
+    }
+    if (resp->service_error && *resp->service_error)
+        msg = resp->service_error; /* e.g. "Access Denied: The Personal Access Token used has expired." */
+    char detail[700];
+    if (msg)
+        snprintf(detail, sizeof detail, "%s", msg);
+    else
+        snprintf(detail, sizeof detail, "HTTP %d", st);
+
+    azdo_errkind kind;
+    if (st >= 300 && st < 400) {
+        kind = azdo_error_set(err, AZDO_ERR_AUTH,
+                              "Azure DevOps redirected to a sign-in page (HTTP %d) while %s: the credentials "
+                              "were rejected; check the personal access token in PWD",
+                              st, what);
+    } else if (st == 401) {
+        kind = azdo_error_set(err, AZDO_ERR_AUTH,
+                              "Azure DevOps rejected the credentials (HTTP 401) while %s: %s. Check that the "
+                              "personal access token in PWD is valid, not expired, and has the Work Items "
+                              "(Read) scope",
+                              what, detail);
+    } else if (st == 403) {
+        kind = azdo_error_set(err, AZDO_ERR_PERMISSION, "Permission denied (HTTP 403) while %s: %s", what, detail);
+    } else if (st == 404) {
+        kind = azdo_error_set(err, AZDO_ERR_NOT_FOUND, "Not found (HTTP 404) while %s: %s", what, detail);
+    } else if (st == 409 || st == 412) {
+        kind = azdo_error_set(err, AZDO_ERR_CONFLICT, "Conflict (HTTP %d) while %s: %s", st, what, detail);
+    } else if (st == 429) {
+        kind = azdo_error_set(err, AZDO_ERR_THROTTLED, "Azure DevOps throttled the request (HTTP 429) while %s: %s",
+                              what, detail);
+    } else if (st == 408) {
+        kind = azdo_error_set(err, AZDO_ERR_TIMEOUT, "Azure DevOps timed out (HTTP 408) while %s: %s", what, detail);
+    } else if (st >= 400 && st < 500) {
+        kind = azdo_error_set(err, AZDO_ERR_QUERY, "Azure DevOps rejected the request (HTTP %d) while %s: %s", st,
+                              what, detail);
+    } else {
+        kind = azdo_error_set(err, AZDO_ERR_SERVER, "Azure DevOps failed (HTTP %d) while %s: %s", st, what, detail);
+    }
+    cJSON_Delete(root);
+    return kind;
+}

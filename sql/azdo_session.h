@@ -1,0 +1,45 @@
+/*
+ * azdo_session.h — what driver/ sees of the SQL side.
+ *
+ * A session is one ODBC connection's view of Azure DevOps: an in-memory SQLite
+ * database in which WorkItems (and later other tables) are virtual tables that
+ * fetch over REST.  driver/ prepares and steps statements on azdo_session_db()
+ * with the ordinary sqlite3 API; when a step fails because of Azure DevOps
+ * (bad credentials, rejected WIQL, malformed response …) the structured error
+ * is available from azdo_session_last_error(), because SQLite itself keeps only
+ * a string.
+ */
+#ifndef AZDO_SESSION_H
+#define AZDO_SESSION_H
+
+#include <sqlite3.h>
+#include "../rest/azdo_config.h"
+#include "../rest/azdo_error.h"
+#include "../rest/azdo_http.h"
+
+typedef struct azdo_session azdo_session;
+
+/*
+ * Validates the credentials with one cheap request, reads the organization's
+ * field definitions, opens the SQLite database and creates the tables.
+ * `transport` is taken over by the session (destroyed by azdo_session_close,
+ * also on failure); pass NULL for the default libcurl transport.
+ * On failure returns the error kind, fills err and sets *out to NULL.
+ */
+azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport,
+                               azdo_session **out, azdo_error *err);
+
+sqlite3 *azdo_session_db(azdo_session *s);
+
+/* The last REST error raised inside a virtual-table call, or NULL if the last
+ * failure did not come from Azure DevOps.  Cleared by azdo_session_clear_error
+ * (the driver calls it before each statement execution). */
+const azdo_error *azdo_session_last_error(const azdo_session *s);
+void azdo_session_clear_error(azdo_session *s);
+
+/* Display name of the authenticated user (for SQL_USER_NAME), or "". */
+const char *azdo_session_user(const azdo_session *s);
+
+void azdo_session_close(azdo_session *s);   /* NULL is a no-op */
+
+#endif

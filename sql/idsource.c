@@ -1,0 +1,196 @@
+/* idsource.c — see idsource.h for how the paging works. */
+#include "idsource.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct azdo_idsource {
+    azdo_client *client;
+    azdo_wiql_where where; /* own copy */
+    int desc;
+    int64_t remaining;     /* ids still wanted, < 0 = unlimited */
+    int64_t cursor;        /* last id handed out: next page is beyond it */
+    int windowed;          /* VS402337 seen: use Id windows */
+    int done;              /* no more pages */
+    int64_t *page;         /* current page */
+    size_t page_len, page_pos;
+    int requests;
+};
+
+int azdo_is_size_limit_error(const azdo_error *err)
+{
+    return err->kind == AZDO_ERR_QUERY &&
+           (strcmp(err->type_key, "WorkItemTrackingQueryResultSizeLimitExceededException") == 0 ||
+            strstr(err->message, "VS402337") != NULL);
+}
+
+azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, int desc, int64_t limit)
+{
+    azdo_idsource *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->client = c;
+    s->desc = desc;
+    s->remaining = limit;
+    s->where.text = strdup(where->text ? where->text : "");
+    s->where.time_precision = where->time_precision;
+    if (!s->where.text) {
+        free(s);
+        return NULL;
+    }
+    if (limit == 0)
+        s->done = 1;
+    return s;
+}
+
+void azdo_idsource_free(azdo_idsource *s)
+{
+    if (!s)
+        return;
+    azdo_wiql_where_clear(&s->where);
+    free(s->page);
+    free(s);
+}
+
+int azdo_idsource_requests(const azdo_idsource *s) { return s->requests; }
+
+static azdo_errkind run(azdo_idsource *s, int64_t after, int64_t before, int desc, long top, int64_t **ids,
+                        size_t *n, azdo_error *err)
+{
+    char *q = azdo_wiql_query_text(&s->where, after, before, desc);
+    if (!q)
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    s->requests++;
+    azdo_errkind rc = azdo_client_wiql(s->client, q, top, s->where.time_precision, ids, n, err);
+    free(q);
+    return rc;
+}
+
+static void set_page(azdo_idsource *s, int64_t *ids, size_t n)
+{
+    free(s->page);
+    s->page = ids;
+    s->page_len = n;
+    s->page_pos = 0;
+}
+
+/* Windowed mode, ascending: all remaining ids above s->cursor, page by page. */
+static azdo_errkind next_window_asc(azdo_idsource *s, azdo_error *err)
+{
+    int64_t *ids;
+    size_t n;
+    /* the open-ended rest first: it ends the scan in one request when it fits */
+    azdo_errkind rc = run(s, s->cursor, 0, 0, 0, &ids, &n, err);
+    if (rc == AZDO_OK) {
+        set_page(s, ids, n);
+        s->done = 1;
+        return AZDO_OK;
+    }
+    if (!azdo_is_size_limit_error(err))
+        return rc;
+    /* (cursor, cursor + 20000] cannot hold more than 20,000 ids */
+    int64_t hi = s->cursor + AZDO_WIQL_MAX + 1;
+    rc = run(s, s->cursor, hi, 0, 0, &ids, &n, err);
+    if (rc != AZDO_OK)
+        return rc;
+    set_page(s, ids, n);
+    if (n == 0)
+        s->cursor = hi - 1; /* an empty window: move on */
+    return AZDO_OK;
+}
+
+/* Collects every id (windowed, ascending) and keeps them reversed. */
+static azdo_errkind collect_all_desc(azdo_idsource *s, azdo_error *err)
+{
+    int64_t *all = NULL;
+    size_t len = 0, cap = 0;
+    int64_t served_below = s->cursor; /* ids already served are all above this */
+    s->cursor = 0;
+    s->done = 0;
+    while (!s->done) {
+        azdo_errkind rc = next_window_asc(s, err);
+        if (rc != AZDO_OK) {
+            free(all);
+            return rc;
+        }
+        if (len + s->page_len > cap) {
+            size_t nc = (len + s->page_len) * 2 + 16;
+            int64_t *p = realloc(all, nc * sizeof *p);
+            if (!p) {
+                free(all);
+                return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory collecting work item ids");
+            }
+            all = p;
+            cap = nc;
+        }
+        for (size_t i = 0; i < s->page_len; i++)
+            if (served_below <= 0 || s->page[i] < served_below)
+                all[len++] = s->page[i];
+        if (s->page_len)
+            s->cursor = s->page[s->page_len - 1];
+    }
+    for (size_t i = 0; i < len / 2; i++) {
+        int64_t t = all[i];
+        all[i] = all[len - 1 - i];
+        all[len - 1 - i] = t;
+    }
+    set_page(s, all, len);
+    s->done = 1;
+    return AZDO_OK;
+}
+
+static azdo_errkind fill_page(azdo_idsource *s, azdo_error *err)
+{
+    if (s->windowed)
+        return s->desc ? collect_all_desc(s, err) : next_window_asc(s, err);
+    long top = AZDO_WIQL_MAX;
+    if (s->remaining >= 0 && s->remaining < top)
+        top = (long)s->remaining;
+    int64_t *ids;
+    size_t n;
+    azdo_errkind rc = s->desc ? run(s, 0, s->cursor, 1, top, &ids, &n, err)
+                              : run(s, s->cursor, 0, 0, top, &ids, &n, err);
+    if (rc != AZDO_OK) {
+        if (!azdo_is_size_limit_error(err))
+            return rc;
+        /* this service applies the cap before $top: switch to Id windows */
+        s->windowed = 1;
+        azdo_error_clear(err);
+        return fill_page(s, err);
+    }
+    set_page(s, ids, n);
+    if (n < (size_t)top)
+        s->done = 1;
+    return AZDO_OK;
+}
+
+azdo_errkind azdo_idsource_next(azdo_idsource *s, int64_t *out, size_t max, size_t *got, azdo_error *err)
+{
+    *got = 0;
+    while (*got < max && s->remaining != 0) {
+        if (s->page_pos == s->page_len) {
+            if (s->done)
+                break;
+            azdo_errkind rc = fill_page(s, err);
+            if (rc != AZDO_OK)
+                return rc;
+            if (s->page_len == 0 && !s->done)
+                continue; /* an empty window; the next one may hold ids */
+            if (s->page_len == 0)
+                break;
+        }
+        int64_t id = s->page[s->page_pos++];
+        /* a page must continue the order; anything else would repeat or skip rows */
+        if (s->cursor > 0 && (s->desc ? id >= s->cursor : id <= s->cursor) && !(s->windowed && s->desc)) {
+            return azdo_error_set(err, AZDO_ERR_PROTOCOL,
+                                  "The WIQL answer is not in Id order (id %lld after %lld); refusing to "
+                                  "return a result that could repeat or miss rows",
+                                  (long long)id, (long long)s->cursor);
+        }
+        s->cursor = id;
+        out[(*got)++] = id;
+        if (s->remaining > 0)
+            s->remaining--;
+    }
+    return AZDO_OK;
+}

@@ -1,0 +1,148 @@
+/*
+ * session.c — one ODBC connection's SQLite database over Azure DevOps.
+ *
+ * Opening a session costs two requests: one cheap call that proves the URL,
+ * the credentials and the project (azdo_client_validate), and the field
+ * definitions that become the WorkItems columns.  Tables:
+ *   WorkItems  virtual table (vtab_workitems.c)
+ *   Fields     a plain table: each WorkItems column with the field behind it,
+ *              so users can see the naming rule applied to their organization.
+ */
+#include "azdo_session.h"
+#include "../rest/client.h"
+#include "schema.h"
+#include "vtab_workitems.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct azdo_session {
+    sqlite3 *db;
+    azdo_client *client;
+    azdo_schema *schema;
+    azdo_vtab_env env;
+};
+
+static const char *ftype_name(azdo_ftype t)
+{
+    switch (t) {
+    case AZDO_FT_INTEGER: return "integer";
+    case AZDO_FT_DOUBLE: return "double";
+    case AZDO_FT_STRING: return "string";
+    case AZDO_FT_LONGTEXT: return "longText";
+    case AZDO_FT_DATETIME: return "dateTime";
+    case AZDO_FT_BOOLEAN: return "boolean";
+    case AZDO_FT_TREEPATH: return "treePath";
+    case AZDO_FT_IDENTITY: return "identity";
+    }
+    return "string";
+}
+
+static int create_fields_table(sqlite3 *db, const azdo_schema *s)
+{
+    int rc = sqlite3_exec(db,
+                          "CREATE TABLE main.Fields(ColumnName VARCHAR(128) PRIMARY KEY, ReferenceName VARCHAR(256),"
+                          " FieldName VARCHAR(256), FieldType VARCHAR(32), Part VARCHAR(16), SqlType VARCHAR(32))",
+                          NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v2(db, "INSERT INTO main.Fields VALUES(?,?,?,?,?,?)", -1, &st, NULL);
+    for (size_t i = 0; rc == SQLITE_OK && i < s->ncols; i++) {
+        const azdo_column *c = &s->cols[i];
+        sqlite3_bind_text(st, 1, c->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, c->refname, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, c->friendly, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, ftype_name(c->type), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5,
+                          c->src == AZDO_SRC_IDENTITY_DISPLAY  ? "displayName"
+                          : c->src == AZDO_SRC_IDENTITY_UNIQUE ? "uniqueName"
+                                                               : "value",
+                          -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, c->decltype, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport, azdo_session **out,
+                               azdo_error *err)
+{
+    *out = NULL;
+    azdo_error_clear(err);
+    if (!transport)
+        transport = azdo_curl_transport_new(cfg->timeout_s);
+    if (!transport)
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory creating the HTTP transport");
+    azdo_session *s = calloc(1, sizeof *s);
+    if (!s) {
+        transport->destroy(transport);
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    }
+    azdo_errkind rc;
+    cJSON *fields = NULL;
+    s->client = azdo_client_new(cfg, transport);
+    if (!s->client) {
+        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+        goto fail;
+    }
+    rc = azdo_client_validate(s->client, err);
+    if (rc != AZDO_OK)
+        goto fail;
+    rc = azdo_client_get(s->client, 0, "wit/fields", NULL, "reading the field definitions", &fields, err);
+    if (rc != AZDO_OK)
+        goto fail;
+    rc = azdo_schema_from_fields(fields, &s->schema, err);
+    if (rc != AZDO_OK)
+        goto fail;
+    if (sqlite3_open_v2(":memory:", &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Cannot open the in-memory SQLite database");
+        goto fail;
+    }
+    s->env.client = s->client;
+    s->env.schema = s->schema;
+    s->env.project_scoped = cfg->project && *cfg->project;
+    if (azdo_vtab_register(s->db, &s->env) != SQLITE_OK ||
+        sqlite3_exec(s->db, "CREATE VIRTUAL TABLE main.WorkItems USING azdo(WorkItems)", NULL, NULL, NULL) !=
+            SQLITE_OK ||
+        create_fields_table(s->db, s->schema) != SQLITE_OK) {
+        rc = azdo_error_set(err, AZDO_ERR_INTERNAL, "Cannot create the tables: %s", sqlite3_errmsg(s->db));
+        goto fail;
+    }
+    cJSON_Delete(fields);
+    *out = s;
+    return AZDO_OK;
+fail:
+    cJSON_Delete(fields);
+    azdo_session_close(s);
+    return rc;
+}
+
+sqlite3 *azdo_session_db(azdo_session *s) { return s->db; }
+
+const azdo_error *azdo_session_last_error(const azdo_session *s)
+{
+    return s->env.has_error ? &s->env.last_error : NULL;
+}
+
+void azdo_session_clear_error(azdo_session *s)
+{
+    s->env.has_error = 0;
+    azdo_error_clear(&s->env.last_error);
+}
+
+const char *azdo_session_user(const azdo_session *s) { return ""; }
+
+void azdo_session_close(azdo_session *s)
+{
+    if (!s)
+        return;
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    azdo_schema_free(s->schema);
+    azdo_client_free(s->client);
+    free(s);
+}

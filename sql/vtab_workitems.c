@@ -1,0 +1,575 @@
+/*
+ * vtab_workitems.c — WorkItems as an SQLite virtual table.
+ *
+ * HOW IT WORKS
+ *   xBestIndex  hands sqlite3_index_info to the pure planner (plan.c), which
+ *               decides what goes to WIQL and encodes the plan in idxStr.
+ *   xFilter     decodes idxStr, turns the argv values into WIQL conditions
+ *               (wiql.c) and opens an id stream (idsource.c).
+ *   xNext       walks the current batch; when it is used up, takes the next
+ *               ≤200 ids and reads only the fields in colUsed with one
+ *               workitemsbatch request.  A query that uses no column but Id
+ *               (COUNT(*), Id lists) makes no batch request at all.
+ *   xColumn     converts the item's JSON value (value.c).
+ * Memory holds one batch and one WIQL page at a time, however large the result.
+ *
+ * xFilter argv order is the order the planner assigned argvIndex: the WHERE
+ * terms in the order SQLite listed them, then LIMIT, then OFFSET (see plan.h
+ * for the idxStr grammar).
+ */
+#include "vtab_workitems.h"
+#include "idsource.h"
+#include "plan.h"
+#include "value.h"
+#include "wiql.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct wi_vtab {
+    sqlite3_vtab base;
+    azdo_vtab_env *env;
+} wi_vtab;
+
+typedef struct wi_cursor {
+    sqlite3_vtab_cursor base;
+    azdo_idsource *src;
+    int64_t ids[AZDO_BATCH_MAX];
+    size_t nids;
+    cJSON *batch;               /* the current batch answer */
+    const cJSON *items[AZDO_BATCH_MAX]; /* item per row (NULL when not fetched) */
+    int64_t row_ids[AZDO_BATCH_MAX];
+    size_t nrows, pos;
+    int fetch;                  /* read fields with a batch request */
+    char **fields;              /* requested reference names (not owned strings) */
+    size_t nfields;
+    int all_fields;
+    uint64_t col_used;
+    int eof;
+} wi_cursor;
+
+static void record_error(wi_vtab *vt, const azdo_error *err)
+{
+    vt->env->last_error = *err;
+    vt->env->has_error = 1;
+    sqlite3_free(vt->base.zErrMsg);
+    vt->base.zErrMsg = sqlite3_mprintf("%s", err->message);
+}
+
+static int wi_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **errmsg)
+{
+    azdo_vtab_env *env = aux;
+    char *sql = azdo_schema_create_sql(env->schema, "x");
+    if (!sql)
+        return SQLITE_NOMEM;
+    int rc = sqlite3_declare_vtab(db, sql);
+    free(sql);
+    if (rc != SQLITE_OK)
+        return rc;
+    wi_vtab *vt = sqlite3_malloc(sizeof *vt);
+    if (!vt)
+        return SQLITE_NOMEM;
+    memset(vt, 0, sizeof *vt);
+    vt->env = env;
+    *out = &vt->base;
+    return SQLITE_OK;
+}
+
+static int wi_disconnect(sqlite3_vtab *v)
+{
+    sqlite3_free(v);
+    return SQLITE_OK;
+}
+
+static azdo_op map_op(sqlite3_index_info *info, int i)
+{
+    switch (info->aConstraint[i].op) {
+    case SQLITE_INDEX_CONSTRAINT_EQ:
+        return sqlite3_vtab_in(info, i, -1) ? AZDO_OP_IN : AZDO_OP_EQ;
+    case SQLITE_INDEX_CONSTRAINT_NE: return AZDO_OP_NE;
+    case SQLITE_INDEX_CONSTRAINT_LT: return AZDO_OP_LT;
+    case SQLITE_INDEX_CONSTRAINT_LE: return AZDO_OP_LE;
+    case SQLITE_INDEX_CONSTRAINT_GT: return AZDO_OP_GT;
+    case SQLITE_INDEX_CONSTRAINT_GE: return AZDO_OP_GE;
+    case SQLITE_INDEX_CONSTRAINT_LIKE: return AZDO_OP_LIKE;
+    case SQLITE_INDEX_CONSTRAINT_ISNULL: return AZDO_OP_ISNULL;
+    case SQLITE_INDEX_CONSTRAINT_ISNOTNULL: return AZDO_OP_ISNOTNULL;
+    case SQLITE_INDEX_CONSTRAINT_LIMIT: return AZDO_OP_LIMIT;
+    case SQLITE_INDEX_CONSTRAINT_OFFSET: return AZDO_OP_OFFSET;
+    default: return AZDO_OP_OTHER;
+    }
+}
+
+static int wi_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
+{
+    wi_vtab *vt = (wi_vtab *)v;
+    int n = info->nConstraint;
+    azdo_plan_cons *cons = sqlite3_malloc64(sizeof *cons * (size_t)(n ? n : 1));
+    azdo_plan_use *use = sqlite3_malloc64(sizeof *use * (size_t)(n ? n : 1));
+    int *oc = sqlite3_malloc64(sizeof *oc * (size_t)(info->nOrderBy ? info->nOrderBy : 1));
+    int *od = sqlite3_malloc64(sizeof *od * (size_t)(info->nOrderBy ? info->nOrderBy : 1));
+    int rc = SQLITE_NOMEM;
+    if (!cons || !use || !oc || !od)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        cons[i].col = info->aConstraint[i].iColumn;
+        cons[i].op = map_op(info, i);
+        cons[i].usable = info->aConstraint[i].usable;
+    }
+    for (int i = 0; i < info->nOrderBy; i++) {
+        oc[i] = info->aOrderBy[i].iColumn;
+        od[i] = info->aOrderBy[i].desc;
+    }
+    azdo_plan_request req = {vt->env->schema, n, cons, info->nOrderBy, oc, od, (uint64_t)info->colUsed};
+    azdo_plan_result res = {.use = use};
+    if (azdo_plan_best(&req, &res) != 0)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        info->aConstraintUsage[i].argvIndex = use[i].argv_index;
+        info->aConstraintUsage[i].omit = (unsigned char)use[i].omit;
+        if (use[i].argv_index > 0 && cons[i].op == AZDO_OP_IN)
+            sqlite3_vtab_in(info, i, 1); /* the whole list in one xFilter call */
+    }
+    info->orderByConsumed = res.order_consumed;
+    info->estimatedCost = res.cost;
+    info->estimatedRows = res.rows;
+    if (res.rows == 1)
+        info->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
+    info->idxNum = 1;
+    info->idxStr = sqlite3_mprintf("%s", res.idx_str);
+    info->needToFreeIdxStr = 1;
+    free(res.idx_str);
+    rc = info->idxStr ? SQLITE_OK : SQLITE_NOMEM;
+done:
+    sqlite3_free(cons);
+    sqlite3_free(use);
+    sqlite3_free(oc);
+    sqlite3_free(od);
+    return rc;
+}
+
+static int wi_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
+{
+    wi_cursor *c = calloc(1, sizeof *c);
+    if (!c)
+        return SQLITE_NOMEM;
+    *out = &c->base;
+    return SQLITE_OK;
+}
+
+static void reset_cursor(wi_cursor *c)
+{
+    azdo_idsource_free(c->src);
+    c->src = NULL;
+    cJSON_Delete(c->batch);
+    c->batch = NULL;
+    free(c->fields);
+    c->fields = NULL;
+    c->nfields = 0;
+    c->nrows = c->pos = c->nids = 0;
+    c->eof = 1;
+}
+
+static int wi_close(sqlite3_vtab_cursor *cur)
+{
+    wi_cursor *c = (wi_cursor *)cur;
+    reset_cursor(c);
+    free(c);
+    return SQLITE_OK;
+}
+
+static int column_used(uint64_t used, size_t i)
+{
+    return i >= 63 ? (used >> 63) & 1 : (used >> i) & 1;
+}
+
+/* Which fields the scan must read, from colUsed. */
+static int choose_fields(wi_cursor *c, const azdo_schema *s)
+{
+    c->fields = calloc(s->ncols, sizeof *c->fields);
+    if (!c->fields)
+        return -1;
+    c->fetch = 0;
+    for (size_t i = 0; i < s->ncols; i++) {
+        const azdo_column *col = &s->cols[i];
+        if (!column_used(c->col_used, i) || col->is_id)
+            continue; /* the id comes with the WIQL answer */
+        c->fetch = 1;
+        int dup = 0;
+        for (size_t k = 0; k < c->nfields && !dup; k++)
+            dup = strcmp(c->fields[k], col->refname) == 0;
+        if (!dup)
+            c->fields[c->nfields++] = col->refname;
+    }
+    /* a long list costs more to send than the fields it saves */
+    c->all_fields = c->nfields > 100;
+    return 0;
+}
+
+/* Loads rows for the next ids; sets eof when there are none. */
+static int load_batch(wi_cursor *c, wi_vtab *vt)
+{
+    azdo_error err;
+    azdo_error_clear(&err);
+    for (;;) {
+        cJSON_Delete(c->batch);
+        c->batch = NULL;
+        c->nrows = c->pos = 0;
+        if (azdo_idsource_next(c->src, c->ids, AZDO_BATCH_MAX, &c->nids, &err) != AZDO_OK) {
+            record_error(vt, &err);
+            return SQLITE_ERROR;
+        }
+        if (c->nids == 0) {
+            c->eof = 1;
+            return SQLITE_OK;
+        }
+        if (!c->fetch) {
+            for (size_t i = 0; i < c->nids; i++) {
+                c->row_ids[i] = c->ids[i];
+                c->items[i] = NULL;
+            }
+            c->nrows = c->nids;
+            return SQLITE_OK;
+        }
+        if (azdo_client_batch(vt->env->client, c->ids, c->nids, (const char *const *)c->fields,
+                              c->all_fields ? 0 : c->nfields, &c->batch, &err) != AZDO_OK) {
+            record_error(vt, &err);
+            return SQLITE_ERROR;
+        }
+        const cJSON *value = cJSON_GetObjectItemCaseSensitive(c->batch, "value");
+        size_t k = 0;
+        const cJSON *item;
+        cJSON_ArrayForEach(item, value)
+        {
+            if (cJSON_IsNull(item))
+                continue; /* deleted since the WIQL ran (errorPolicy omit) */
+            const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+            if (!cJSON_IsNumber(id) || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"))) {
+                azdo_error_set(&err, AZDO_ERR_PROTOCOL,
+                               "A work item in the batch answer has no id or no fields object");
+                record_error(vt, &err);
+                return SQLITE_ERROR;
+            }
+            if (k == c->nids) {
+                azdo_error_set(&err, AZDO_ERR_PROTOCOL,
+                               "The batch answer holds more work items than were asked for (%zu)", c->nids);
+                record_error(vt, &err);
+                return SQLITE_ERROR;
+            }
+            c->items[k] = item;
+            c->row_ids[k] = (int64_t)id->valuedouble;
+            k++;
+        }
+        /* The service answers in the order asked; rows keep the WIQL order
+         * (and so the pushed ORDER BY), so check rather than trust it. */
+        size_t j = 0;
+        for (size_t i = 0; i < k; i++) {
+            while (j < c->nids && c->ids[j] != c->row_ids[i])
+                j++;
+            if (j == c->nids) {
+                azdo_error_set(&err, AZDO_ERR_PROTOCOL,
+                               "The batch answer holds work item %lld out of order or not asked for",
+                               (long long)c->row_ids[i]);
+                record_error(vt, &err);
+                return SQLITE_ERROR;
+            }
+            j++;
+        }
+        c->nrows = k;
+        if (k > 0)
+            return SQLITE_OK;
+        /* every item of this batch was deleted meanwhile: try the next ids */
+    }
+}
+
+static int value_as_int(const azdo_val *v, int64_t *out)
+{
+    if (v->type == AZDO_V_INT) {
+        *out = v->i;
+        return 1;
+    }
+    return 0;
+}
+
+static void to_val(sqlite3_value *sv, azdo_val *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (sqlite3_value_type(sv)) {
+    case SQLITE_INTEGER:
+        out->type = AZDO_V_INT;
+        out->i = sqlite3_value_int64(sv);
+        break;
+    case SQLITE_FLOAT:
+        out->type = AZDO_V_REAL;
+        out->r = sqlite3_value_double(sv);
+        break;
+    case SQLITE_TEXT:
+        out->type = AZDO_V_TEXT;
+        out->s = (const char *)sqlite3_value_text(sv);
+        break;
+    case SQLITE_BLOB:
+        out->type = AZDO_V_BLOB;
+        break;
+    default:
+        out->type = AZDO_V_NULL;
+    }
+}
+
+static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, int argc, sqlite3_value **argv)
+{
+    wi_cursor *c = (wi_cursor *)cur;
+    wi_vtab *vt = (wi_vtab *)cur->pVtab;
+    const azdo_schema *s = vt->env->schema;
+    azdo_plan plan;
+    azdo_wterm *terms = NULL;
+    azdo_val *vals = NULL;
+    unsigned char *owned = NULL;
+    azdo_wiql_where where = {0};
+    int rc = SQLITE_NOMEM;
+    size_t nvals = 0, cap = 0;
+
+    reset_cursor(c);
+    if (azdo_plan_decode(idx_str, (int)s->ncols, &plan) != 0) {
+        vt->base.zErrMsg = sqlite3_mprintf("internal error: bad WorkItems plan '%s'", idx_str ? idx_str : "");
+        return SQLITE_ERROR;
+    }
+    c->col_used = plan.col_used;
+    /* values: one per term, or the whole IN list */
+    for (int i = 0; i < plan.nterms; i++) {
+        const azdo_plan_term *t = &plan.terms[i];
+        if (t->argv < 1 || t->argv > argc)
+            continue;
+        if (t->op == AZDO_OP_IN) {
+            sqlite3_value *v;
+            for (int r = sqlite3_vtab_in_first(argv[t->argv - 1], &v); r == SQLITE_OK && v;
+                 r = sqlite3_vtab_in_next(argv[t->argv - 1], &v))
+                cap++;
+        } else {
+            cap++;
+        }
+    }
+    vals = calloc(cap + 1, sizeof *vals);
+    owned = calloc(cap + 1, 1);
+    terms = calloc((size_t)plan.nterms + 1, sizeof *terms);
+    if (!vals || !owned || !terms)
+        goto done;
+    size_t nterms = 0;
+    for (int i = 0; i < plan.nterms; i++) {
+        const azdo_plan_term *t = &plan.terms[i];
+        azdo_wterm *w = &terms[nterms++];
+        w->col = t->col;
+        w->op = t->op;
+        w->exact = (s->cols[t->col].caps & AZDO_CAP_EXACT) && t->op != AZDO_OP_NE;
+        w->vals = vals + nvals;
+        if (t->argv < 1 || t->argv > argc)
+            continue;
+        if (t->op == AZDO_OP_IN) {
+            sqlite3_value *v;
+            for (int r = sqlite3_vtab_in_first(argv[t->argv - 1], &v); r == SQLITE_OK && v && nvals < cap;
+                 r = sqlite3_vtab_in_next(argv[t->argv - 1], &v)) {
+                to_val(v, &vals[nvals]);
+                /* an IN value may not outlive the next sqlite3_vtab_in_next: copy it */
+                if (vals[nvals].type == AZDO_V_TEXT) {
+                    char *copy = strdup(vals[nvals].s);
+                    if (!copy)
+                        goto done;
+                    vals[nvals].s = copy;
+                    owned[nvals] = 1;
+                }
+                nvals++;
+                w->nvals++;
+            }
+        } else if (nvals < cap) {
+            to_val(argv[t->argv - 1], &vals[nvals++]);
+            w->nvals = 1;
+        }
+    }
+    int64_t limit = -1, offset = 0;
+    if (plan.limit_argv >= 1 && plan.limit_argv <= argc) {
+        azdo_val lv;
+        to_val(argv[plan.limit_argv - 1], &lv);
+        if (!value_as_int(&lv, &limit) || limit < 0)
+            limit = -1;
+    }
+    if (plan.offset_argv >= 1 && plan.offset_argv <= argc) {
+        azdo_val ov;
+        to_val(argv[plan.offset_argv - 1], &ov);
+        if (!value_as_int(&ov, &offset) || offset < 0)
+            offset = 0;
+    }
+    int wrc = azdo_wiql_build_where(s, vt->env->project_scoped, terms, nterms, &where);
+    if (wrc == -2) {
+        vt->base.zErrMsg = sqlite3_mprintf("internal error: the WorkItems plan cannot be expressed in WIQL");
+        rc = SQLITE_ERROR;
+        goto done;
+    }
+    if (wrc != 0)
+        goto done;
+    if (where.never) {
+        rc = SQLITE_OK; /* e.g. Id = 'abc': nothing can match, ask nobody */
+        goto done;
+    }
+    if (choose_fields(c, s) != 0)
+        goto done;
+    c->src = azdo_idsource_new(vt->env->client, &where, plan.order_col >= 0 && plan.order_desc,
+                               limit >= 0 ? limit + offset : -1);
+    if (!c->src)
+        goto done;
+    c->eof = 0;
+    /* OFFSET: skip ids without reading their fields */
+    while (offset > 0) {
+        size_t got;
+        azdo_error err;
+        azdo_error_clear(&err);
+        size_t want = offset > AZDO_BATCH_MAX ? AZDO_BATCH_MAX : (size_t)offset;
+        if (azdo_idsource_next(c->src, c->ids, want, &got, &err) != AZDO_OK) {
+            record_error(vt, &err);
+            rc = SQLITE_ERROR;
+            goto done;
+        }
+        if (got == 0)
+            break;
+        offset -= (int64_t)got;
+    }
+    rc = load_batch(c, vt);
+done:
+    if (rc != SQLITE_OK || where.never)
+        c->eof = 1;
+    azdo_wiql_where_clear(&where);
+    azdo_plan_clear(&plan);
+    free(terms);
+    for (size_t i = 0; owned && i < nvals; i++)
+        if (owned[i])
+            free((char *)vals[i].s);
+    free(owned);
+    free(vals);
+    (void)idx_num;
+    return rc;
+}
+
+static int wi_next(sqlite3_vtab_cursor *cur)
+{
+    wi_cursor *c = (wi_cursor *)cur;
+    if (c->eof)
+        return SQLITE_OK;
+    if (++c->pos < c->nrows)
+        return SQLITE_OK;
+    return load_batch(c, (wi_vtab *)cur->pVtab);
+}
+
+static int wi_eof(sqlite3_vtab_cursor *cur) { return ((wi_cursor *)cur)->eof; }
+
+static int column_error(sqlite3_context *ctx, wi_vtab *vt, azdo_errkind kind, const char *fmt, const char *a,
+                        long long id)
+{
+    azdo_error err;
+    azdo_error_clear(&err);
+    azdo_error_set(&err, kind, fmt, a, id);
+    vt->env->last_error = err;
+    vt->env->has_error = 1;
+    sqlite3_result_error(ctx, err.message, -1);
+    return SQLITE_ERROR;
+}
+
+static int wi_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
+{
+    wi_cursor *c = (wi_cursor *)cur;
+    wi_vtab *vt = (wi_vtab *)cur->pVtab;
+    const azdo_schema *s = vt->env->schema;
+    if (i < 0 || (size_t)i >= s->ncols || c->pos >= c->nrows)
+        return SQLITE_OK;
+    const azdo_column *col = &s->cols[i];
+    int64_t id = c->row_ids[c->pos];
+    if (col->is_id) {
+        sqlite3_result_int64(ctx, id);
+        return SQLITE_OK;
+    }
+    const cJSON *item = c->items[c->pos];
+    if (!item)
+        return column_error(ctx, vt, AZDO_ERR_INTERNAL,
+                            "internal error: column %s of work item %lld was not fetched", col->name, id);
+    if (col->is_rev) {
+        const cJSON *rev = cJSON_GetObjectItemCaseSensitive(item, "rev");
+        if (cJSON_IsNumber(rev)) {
+            sqlite3_result_int64(ctx, (sqlite3_int64)rev->valuedouble);
+            return SQLITE_OK;
+        }
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "fields"), col->refname);
+    if (!v || cJSON_IsNull(v))
+        return SQLITE_OK; /* empty fields are absent from the JSON */
+
+    if (col->type == AZDO_FT_IDENTITY || (cJSON_IsObject(v) && cJSON_GetObjectItemCaseSensitive(v, "displayName"))) {
+        int oom = 0;
+        azdo_identity_part part = col->src == AZDO_SRC_IDENTITY_DISPLAY  ? AZDO_ID_DISPLAY
+                                  : col->src == AZDO_SRC_IDENTITY_UNIQUE ? AZDO_ID_UNIQUE
+                                                                         : AZDO_ID_FULL;
+        char *t = azdo_identity_text(v, part, &oom);
+        if (oom)
+            return SQLITE_NOMEM;
+        if (t)
+            sqlite3_result_text(ctx, t, -1, free);
+        return SQLITE_OK;
+    }
+    switch (v->type & 0xff) {
+    case cJSON_Number:
+        if (col->type == AZDO_FT_DOUBLE || v->valuedouble != (double)(sqlite3_int64)v->valuedouble)
+            sqlite3_result_double(ctx, v->valuedouble);
+        else
+            sqlite3_result_int64(ctx, (sqlite3_int64)v->valuedouble);
+        return SQLITE_OK;
+    case cJSON_True:
+        sqlite3_result_int(ctx, 1);
+        return SQLITE_OK;
+    case cJSON_False:
+        sqlite3_result_int(ctx, 0);
+        return SQLITE_OK;
+    case cJSON_String:
+        if (col->type == AZDO_FT_DATETIME) {
+            char buf[AZDO_DATETIME_MAX];
+            if (azdo_datetime_normalize(v->valuestring, buf) != 0)
+                return column_error(ctx, vt, AZDO_ERR_PROTOCOL,
+                                    "Malformed date in field %s of work item %lld", col->refname, id);
+            sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+            return SQLITE_OK;
+        }
+        sqlite3_result_text(ctx, v->valuestring, -1, SQLITE_TRANSIENT);
+        return SQLITE_OK;
+    default: {
+        /* an unexpected shape: keep the data as JSON text rather than lose it */
+        char *t = cJSON_PrintUnformatted(v);
+        if (!t)
+            return SQLITE_NOMEM;
+        sqlite3_result_text(ctx, t, -1, free);
+        return SQLITE_OK;
+    }
+    }
+}
+
+static int wi_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+    wi_cursor *c = (wi_cursor *)cur;
+    *rowid = c->pos < c->nrows ? c->row_ids[c->pos] : 0;
+    return SQLITE_OK;
+}
+
+static sqlite3_module wi_module = {
+    .iVersion = 0,
+    .xCreate = wi_connect,
+    .xConnect = wi_connect,
+    .xBestIndex = wi_best_index,
+    .xDisconnect = wi_disconnect,
+    .xDestroy = wi_disconnect,
+    .xOpen = wi_open,
+    .xClose = wi_close,
+    .xFilter = wi_filter,
+    .xNext = wi_next,
+    .xEof = wi_eof,
+    .xColumn = wi_column,
+    .xRowid = wi_rowid,
+};
+
+int azdo_vtab_register(sqlite3 *db, azdo_vtab_env *env)
+{
+    return sqlite3_create_module(db, "azdo", &wi_module, env);
+}

@@ -1,0 +1,24 @@
+/*
+ * vtab_workitems.h — the WorkItems virtual table module ("azdo").
+ */
+#ifndef AZDO_VTAB_WORKITEMS_H
+#define AZDO_VTAB_WORKITEMS_H
+
+#include <sqlite3.h>
+
+#include "../rest/client.h"
+#include "schema.h"
+
+/* Shared by the module and the session that owns it. */
+typedef struct azdo_vtab_env {
+    azdo_client *client;
+    const azdo_schema *schema;
+    int project_scoped;   /* add [System.TeamProject] = @project */
+    azdo_error last_error; /* the last REST error inside a vtab call */
+    int has_error;
+} azdo_vtab_env;
+
+/* Registers the "azdo" module on db; env must outlive db. */
+int azdo_vtab_register(sqlite3 *db, azdo_vtab_env *env);
+
+#endif

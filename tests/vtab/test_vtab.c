@@ -1,0 +1,456 @@
+/*
+ * test_vtab.c — WorkItems through SQLite with a fake transport: what is
+ * pushed to WIQL, how many round trips a query costs, paging past the
+ * 20,000 cap, and that every failure is an error rather than a short result.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_transport.h"
+#include "sql/azdo_session.h"
+
+/* ---- a tiny scripted Azure DevOps --------------------------------------- */
+
+typedef struct srv {
+    int n_items;       /* ids 1..n_items */
+    int strict;        /* VS402337 whenever more than 20,000 match, even with $top */
+    int batch_fault;   /* 0 none, 1 malformed JSON, 2 link drop, 3 an extra item */
+    int fault_after;   /* batch requests answered before the fault */
+    int auth;          /* 0 ok, 401, 203 */
+    int batches;
+} srv;
+
+static const char *FIELDS =
+    "{\"count\":9,\"value\":["
+    "{\"name\":\"ID\",\"referenceName\":\"System.Id\",\"type\":\"integer\"},"
+    "{\"name\":\"Title\",\"referenceName\":\"System.Title\",\"type\":\"string\"},"
+    "{\"name\":\"State\",\"referenceName\":\"System.State\",\"type\":\"string\"},"
+    "{\"name\":\"Assigned To\",\"referenceName\":\"System.AssignedTo\",\"type\":\"string\",\"isIdentity\":true},"
+    "{\"name\":\"Changed Date\",\"referenceName\":\"System.ChangedDate\",\"type\":\"dateTime\"},"
+    "{\"name\":\"Remaining Work\",\"referenceName\":\"Microsoft.VSTS.Scheduling.RemainingWork\",\"type\":\"double\"},"
+    "{\"name\":\"Priority\",\"referenceName\":\"Microsoft.VSTS.Common.Priority\",\"type\":\"integer\"},"
+    "{\"name\":\"Priority\",\"referenceName\":\"Custom.Priority\",\"type\":\"string\"},"
+    "{\"name\":\"WEF_1_Features Column\",\"referenceName\":\"WEF_1_Kanban.Column\",\"type\":\"string\"},"
+    "{\"name\":\"Link Type\",\"referenceName\":\"System.Links.LinkType\",\"type\":\"integer\"},"
+    "{\"name\":\"Area Path\",\"referenceName\":\"System.AreaPath\",\"type\":\"treePath\"}"
+    "]}";
+
+static int active(int id) { return id % 3 == 0; }
+
+static int64_t find_bound(const char *q, const char *pat)
+{
+    const char *p = strstr(q, pat);
+    return p ? atoll(p + strlen(pat)) : 0;
+}
+
+/* The Id conditions the driver generates, evaluated for one id. */
+static int id_matches(const char *q, int id)
+{
+    const char *p = q;
+    while ((p = strstr(p, "[System.Id] ")) != NULL) {
+        p += 12;
+        if (!strncmp(p, "IN (", 4)) {
+            int hit = 0;
+            const char *e = strchr(p, ')');
+            for (const char *v = p + 4; v && v < e; v = strchr(v, ',') ? strchr(v, ',') + 1 : NULL)
+                hit |= atoi(v) == id;
+            if (!hit)
+                return 0;
+        } else if (!strncmp(p, ">= ", 3)) {
+            if (!(id >= atoll(p + 3)))
+                return 0;
+        } else if (!strncmp(p, "<= ", 3)) {
+            if (!(id <= atoll(p + 3)))
+                return 0;
+        } else if (!strncmp(p, "= ", 2)) {
+            if (id != atoll(p + 2))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+static azdo_errkind handle(fake_http *f, const azdo_http_request *req, azdo_http_response *resp, azdo_error *err)
+{
+    srv *s = f->ud;
+    if (s->auth == 401) {
+        fake_respond(resp, 401, "application/json; charset=utf-8",
+                     "{\"$id\":\"1\",\"innerException\":null,\"message\":\"TF400813: The user '' is not authorized "
+                     "to access this resource.\",\"typeKey\":\"UnauthorizedRequestException\",\"errorCode\":0,"
+                     "\"eventId\":3000}");
+        return AZDO_OK;
+    }
+    if (s->auth == 203) {
+        fake_respond(resp, 203, "text/html; charset=utf-8", "<html><body>Sign in</body></html>");
+        return AZDO_OK;
+    }
+    if (strstr(req->url, "/_apis/projects")) {
+        fake_respond(resp, 200, "application/json", "{\"id\":\"p1\",\"name\":\"Proj\"}");
+        return AZDO_OK;
+    }
+    if (strstr(req->url, "/_apis/wit/fields")) {
+        fake_respond(resp, 200, "application/json; charset=utf-8", FIELDS);
+        return AZDO_OK;
+    }
+    if (strstr(req->url, "/_apis/wit/wiql")) {
+        cJSON *b = cJSON_Parse(req->body);
+        const char *q = cJSON_GetObjectItem(b, "query")->valuestring;
+        int64_t after = find_bound(q, "[System.Id] > ");
+        int64_t before = find_bound(q, "[System.Id] < ");
+        int only_active = strstr(q, "[System.State] = 'Active'") != NULL;
+        int desc = strstr(q, "DESC") != NULL;
+        const char *t = strstr(req->url, "$top=");
+        long top = t ? atol(t + 5) : 0;
+        int count = 0;
+        for (int id = 1; id <= s->n_items; id++)
+            if (id > after && (!before || id < before) && (!only_active || active(id)) && id_matches(q, id))
+                count++;
+        if (count > 20000 && (s->strict || !top || top > 20000)) {
+            fake_respond(resp, 400, "application/json; charset=utf-8",
+                         "{\"$id\":\"1\",\"message\":\"VS402337: The number of work items returned exceeds the size "
+                         "limit of 20000. Change the query to return fewer items.\",\"typeKey\":"
+                         "\"WorkItemTrackingQueryResultSizeLimitExceededException\",\"errorCode\":0,\"eventId\":3000}");
+            cJSON_Delete(b);
+            return AZDO_OK;
+        }
+        cJSON *out = cJSON_CreateObject();
+        cJSON *arr = cJSON_AddArrayToObject(out, "workItems");
+        int emitted = 0;
+        for (int k = 1; k <= s->n_items && (!top || emitted < top); k++) {
+            int id = desc ? s->n_items + 1 - k : k;
+            if (id > after && (!before || id < before) && (!only_active || active(id)) && id_matches(q, id)) {
+                cJSON *it = cJSON_CreateObject();
+                cJSON_AddNumberToObject(it, "id", id);
+                cJSON_AddItemToArray(arr, it);
+                emitted++;
+            }
+        }
+        char *txt = cJSON_PrintUnformatted(out);
+        fake_respond(resp, 200, "application/json; charset=utf-8", txt);
+        free(txt);
+        cJSON_Delete(out);
+        cJSON_Delete(b);
+        return AZDO_OK;
+    }
+    if (strstr(req->url, "/_apis/wit/workitemsbatch")) {
+        int n = s->batches++;
+        if (s->batch_fault && n >= s->fault_after) {
+            if (s->batch_fault == 1) {
+                fake_respond(resp, 200, "application/json", "{\"count\":2,\"value\":[{\"id\":1,\"fields\":{");
+                return AZDO_OK;
+            }
+            if (s->batch_fault == 2)
+                return azdo_error_set(err, AZDO_ERR_LINK, "Connection reset by peer (fake)");
+        }
+        cJSON *b = cJSON_Parse(req->body);
+        cJSON *ids = cJSON_GetObjectItem(b, "ids");
+        cJSON *out = cJSON_CreateObject();
+        cJSON *arr = cJSON_AddArrayToObject(out, "value");
+        cJSON *id;
+        cJSON_ArrayForEach(id, ids)
+        {
+            int v = id->valueint;
+            cJSON *it = cJSON_CreateObject();
+            cJSON_AddNumberToObject(it, "id", v);
+            cJSON_AddNumberToObject(it, "rev", 1);
+            cJSON *fl = cJSON_AddObjectToObject(it, "fields");
+            char title[64];
+            snprintf(title, sizeof title, "Item %d", v);
+            cJSON_AddStringToObject(fl, "System.Title", title);
+            cJSON_AddStringToObject(fl, "System.State", active(v) ? "Active" : "New");
+            if (v % 2 == 0) {
+                cJSON *ident = cJSON_AddObjectToObject(fl, "System.AssignedTo");
+                cJSON_AddStringToObject(ident, "displayName", "Jamal Hartnett");
+                cJSON_AddStringToObject(ident, "uniqueName", "fabrikamfiber4@hotmail.com");
+            }
+            cJSON_AddStringToObject(fl, "System.ChangedDate", "2014-12-29T20:49:28.74Z");
+            if (v % 5 == 0)
+                cJSON_AddNumberToObject(fl, "Microsoft.VSTS.Scheduling.RemainingWork", 4);
+            cJSON_AddItemToArray(arr, it);
+        }
+        if (s->batch_fault == 3) {
+            cJSON *it = cJSON_CreateObject();
+            cJSON_AddNumberToObject(it, "id", 999999);
+            cJSON_AddObjectToObject(it, "fields");
+            cJSON_AddItemToArray(arr, it);
+        }
+        char *txt = cJSON_PrintUnformatted(out);
+        fake_respond(resp, 200, "application/json; charset=utf-8", txt);
+        free(txt);
+        cJSON_Delete(out);
+        cJSON_Delete(b);
+        return AZDO_OK;
+    }
+    fake_respond(resp, 404, "application/json", "{\"message\":\"no such route\"}");
+    return AZDO_OK;
+}
+
+typedef struct fixture {
+    srv s;
+    fake_http *f;
+    azdo_session *sess;
+} fixture;
+
+static azdo_errkind open_fixture(fixture *fx, azdo_error *err)
+{
+    azdo_config cfg = {.base_url = "http://127.0.0.1:1/fabrikam", .project = "Proj", .pat = "secret-pat",
+                       .api_version = "7.1"};
+    fx->f = fake_http_new(handle, &fx->s);
+    return azdo_session_open(&cfg, &fx->f->base, &fx->sess, err);
+}
+
+static void close_fixture(fixture *fx)
+{
+    azdo_session_close(fx->sess);
+    fake_http_free(fx->f);
+}
+
+/* Runs sql; returns the number of rows, or -1 on error (message in errbuf). */
+static int run(fixture *fx, const char *sql, int64_t *first_col, int max, char *errbuf, size_t errlen)
+{
+    sqlite3 *db = azdo_session_db(fx->sess);
+    sqlite3_stmt *st;
+    azdo_session_clear_error(fx->sess);
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        snprintf(errbuf, errlen, "%s", sqlite3_errmsg(db));
+        return -1;
+    }
+    int n = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (first_col && n < max)
+            first_col[n] = sqlite3_column_int64(st, 0);
+        n++;
+    }
+    if (rc != SQLITE_DONE) {
+        snprintf(errbuf, errlen, "%s", sqlite3_errmsg(db));
+        n = -1;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+static void test_columns_follow_naming_rule(void **state)
+{
+    fixture fx = {.s = {.n_items = 10}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    sqlite3 *db = azdo_session_db(fx.sess);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(name || ':' || type, ',') FROM "
+                                            "pragma_table_info('WorkItems')",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *cols = (const char *)sqlite3_column_text(st, 0);
+    assert_string_equal(cols, "Id:INTEGER,Title:VARCHAR(255),State:VARCHAR(255),AssignedTo:VARCHAR(512),"
+                              "AssignedToDisplayName:VARCHAR(256),AssignedToUniqueName:VARCHAR(256),"
+                              "AreaPath:VARCHAR(4000),ChangedDate:TIMESTAMP,Priority:INTEGER,RemainingWork:DOUBLE,"
+                              "Custom_Priority:VARCHAR(255),WEF_1_Kanban_Column:VARCHAR(255)");
+    sqlite3_finalize(st);
+    /* the Fields table maps each column back to its field */
+    int64_t dummy;
+    char e[256];
+    assert_int_equal(run(&fx, "SELECT 1 FROM Fields WHERE ColumnName='Custom_Priority' AND "
+                              "ReferenceName='Custom.Priority'",
+                         &dummy, 1, e, sizeof e),
+                     1);
+    close_fixture(&fx);
+}
+
+static void test_state_filter_is_pushed_and_projected(void **state)
+{
+    fixture fx = {.s = {.n_items = 1000}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    int64_t ids[400];
+    char e[256];
+    int n = run(&fx, "SELECT Id, Title FROM WorkItems WHERE State = 'Active' ORDER BY Id", ids, 400, e, sizeof e);
+    assert_int_equal(n, 333);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(ids[i], 3 * (i + 1));
+    assert_int_equal(fake_count(fx.f, "/wit/wiql"), 1);
+    const char *q = fake_body(fx.f, "/wit/wiql", 0);
+    assert_non_null(strstr(q, "[System.TeamProject] = @project"));
+    assert_non_null(strstr(q, "[System.State] = 'Active'"));
+    assert_non_null(strstr(q, "ORDER BY [System.Id] ASC"));
+    /* 333 ids → two batches, asking only for what the query uses */
+    assert_int_equal(fake_count(fx.f, "/wit/workitemsbatch"), 2);
+    const char *b = fake_body(fx.f, "/wit/workitemsbatch", 0);
+    assert_non_null(strstr(b, "\"System.Title\""));
+    assert_non_null(strstr(b, "\"System.State\""));
+    assert_null(strstr(b, "System.AssignedTo"));
+    assert_non_null(strstr(fake_url(fx.f, "/wit/wiql", 0), "/fabrikam/Proj/_apis/wit/wiql?"));
+    close_fixture(&fx);
+}
+
+static void test_count_needs_no_batches_past_the_cap(void **state)
+{
+    for (int strict = 0; strict <= 1; strict++) {
+        fixture fx = {.s = {.n_items = 50000, .strict = strict}};
+        azdo_error err;
+        assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+        int64_t v[1];
+        char e[256];
+        assert_int_equal(run(&fx, "SELECT COUNT(*) FROM WorkItems", v, 1, e, sizeof e), 1);
+        assert_int_equal(v[0], 50000);
+        assert_int_equal(fake_count(fx.f, "/wit/workitemsbatch"), 0);
+        if (!strict)
+            assert_int_equal(fake_count(fx.f, "/wit/wiql"), 3); /* one per 20,000 ids */
+        else
+            assert_true(fake_count(fx.f, "/wit/wiql") <= 8);
+        close_fixture(&fx);
+    }
+}
+
+static void test_strict_cap_keeps_order_and_rows(void **state)
+{
+    fixture fx = {.s = {.n_items = 45000, .strict = 1}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    int64_t v[3];
+    char e[256];
+    assert_int_equal(run(&fx, "SELECT COUNT(*), MIN(Id), MAX(Id) FROM (SELECT Id FROM WorkItems ORDER BY Id DESC)",
+                         v, 1, e, sizeof e),
+                     1);
+    assert_int_equal(v[0], 45000);
+    int64_t top[3];
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems ORDER BY Id DESC LIMIT 3", top, 3, e, sizeof e), 3);
+    assert_int_equal(top[0], 45000);
+    assert_int_equal(top[2], 44998);
+    close_fixture(&fx);
+}
+
+static void test_limit_and_order_are_pushed(void **state)
+{
+    fixture fx = {.s = {.n_items = 1000}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    int64_t ids[5];
+    char e[256];
+    assert_int_equal(run(&fx, "SELECT Id, Title FROM WorkItems ORDER BY Id DESC LIMIT 3 OFFSET 2", ids, 5, e, sizeof e),
+                     3);
+    assert_int_equal(ids[0], 998);
+    assert_int_equal(ids[2], 996);
+    assert_non_null(strstr(fake_url(fx.f, "/wit/wiql", 0), "$top=5"));
+    assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 0), "ORDER BY [System.Id] DESC"));
+    /* the skipped ids are never read */
+    assert_null(strstr(fake_body(fx.f, "/wit/workitemsbatch", 0), "1000"));
+    assert_null(strstr(fake_body(fx.f, "/wit/workitemsbatch", 0), "999"));
+    close_fixture(&fx);
+}
+
+static void test_id_terms_follow_sqlite_affinity(void **state)
+{
+    fixture fx = {.s = {.n_items = 100}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    int64_t ids[10];
+    char e[256];
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id = 'abc'", ids, 10, e, sizeof e), 0);
+    assert_int_equal(fake_count(fx.f, "/wit/wiql"), 0); /* nothing can match: nobody is asked */
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id IN (3, '4', 5.5, 'x') ORDER BY Id", ids, 10, e,
+                         sizeof e),
+                     2);
+    assert_int_equal(ids[0], 3);
+    assert_int_equal(ids[1], 4);
+    assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 0), "[System.Id] IN (3, 4)"));
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id > 97.5", ids, 10, e, sizeof e), 3);
+    assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 1), "[System.Id] >= 98"));
+    close_fixture(&fx);
+}
+
+static void test_user_text_cannot_inject_wiql(void **state)
+{
+    fixture fx = {.s = {.n_items = 10}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    int64_t ids[10];
+    char e[256];
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Title = 'x'' OR 1=1 --'", ids, 10, e, sizeof e), 0);
+    assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 0), "[System.Title] = 'x'' OR 1=1 --'"));
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Title LIKE '%tem 1%'", ids, 10, e, sizeof e), 2);
+    assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 1), "[System.Title] CONTAINS 'tem 1'"));
+    close_fixture(&fx);
+}
+
+static void test_values_are_converted(void **state)
+{
+    fixture fx = {.s = {.n_items = 10}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    sqlite3 *db = azdo_session_db(fx.sess);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT AssignedTo, AssignedToDisplayName, AssignedToUniqueName, "
+                                            "ChangedDate, RemainingWork, typeof(RemainingWork) FROM WorkItems "
+                                            "WHERE Id = 10",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal(sqlite3_column_text(st, 0), "Jamal Hartnett <fabrikamfiber4@hotmail.com>");
+    assert_string_equal(sqlite3_column_text(st, 1), "Jamal Hartnett");
+    assert_string_equal(sqlite3_column_text(st, 2), "fabrikamfiber4@hotmail.com");
+    assert_string_equal(sqlite3_column_text(st, 3), "2014-12-29 20:49:28.740");
+    assert_true(sqlite3_column_double(st, 4) == 4.0);
+    assert_string_equal(sqlite3_column_text(st, 5), "real");
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    close_fixture(&fx);
+}
+
+static void test_faults_fail_instead_of_short_results(void **state)
+{
+    for (int fault = 1; fault <= 3; fault++) {
+        fixture fx = {.s = {.n_items = 1000, .batch_fault = fault, .fault_after = 2}};
+        azdo_error err;
+        assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+        char e[512];
+        int got = run(&fx, "SELECT Id, Title FROM WorkItems", NULL, 0, e, sizeof e);
+        if (got != -1)
+            fprintf(stderr, "fault %d: %d rows, %d batches, %d wiql\n", fault, got, fake_count(fx.f, "workitemsbatch"), fake_count(fx.f, "wiql"));
+        assert_int_equal(got, -1);
+        const azdo_error *le = azdo_session_last_error(fx.sess);
+        assert_non_null(le);
+        assert_int_equal(le->kind, fault == 2 ? AZDO_ERR_LINK : AZDO_ERR_PROTOCOL);
+        close_fixture(&fx);
+    }
+}
+
+static void test_rejected_credentials_fail_at_open(void **state)
+{
+    int modes[] = {401, 203};
+    for (int i = 0; i < 2; i++) {
+        fixture fx = {.s = {.n_items = 1, .auth = modes[i]}};
+        azdo_error err;
+        assert_int_equal(open_fixture(&fx, &err), AZDO_ERR_AUTH);
+        assert_null(fx.sess);
+        assert_null(strstr(err.message, "secret-pat"));
+        if (modes[i] == 401)
+            assert_non_null(strstr(err.message, "TF400813"));
+        fake_http_free(fx.f);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_columns_follow_naming_rule),
+        cmocka_unit_test(test_state_filter_is_pushed_and_projected),
+        cmocka_unit_test(test_count_needs_no_batches_past_the_cap),
+        cmocka_unit_test(test_strict_cap_keeps_order_and_rows),
+        cmocka_unit_test(test_limit_and_order_are_pushed),
+        cmocka_unit_test(test_id_terms_follow_sqlite_affinity),
+        cmocka_unit_test(test_user_text_cannot_inject_wiql),
+        cmocka_unit_test(test_values_are_converted),
+        cmocka_unit_test(test_faults_fail_instead_of_short_results),
+        cmocka_unit_test(test_rejected_credentials_fail_at_open),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
