@@ -1,0 +1,1125 @@
+#!/usr/bin/env python3
+"""Tests for the Azure DevOps emulator (stdlib unittest only).
+
+Run:  cd tests/emulator && python3 -m unittest      (or)
+      python3 tests/emulator/test_emulator.py
+
+Most tests talk HTTP to an in-process server on a free loopback port; a few
+start the real CLI as a subprocess (port file, log file, SIGTERM) and one
+drives emu_env.sh.  Shapes are checked against Microsoft's recorded examples
+in shared/ado-rest-api-7.1 (keys AND value types, recursively).
+"""
+
+import base64
+import http.client
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+from urllib.parse import quote, urlencode
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import azdo_emulator  # noqa: E402
+import store  # noqa: E402
+import wiql  # noqa: E402
+
+PAT = "pat-" + secrets.token_hex(16)
+ZOE_PAT = "pat-" + secrets.token_hex(16)
+PATS = {PAT: "fabrikamfiber4@hotmail.com", ZOE_PAT: "zoe.unal@fabrikam.example"}
+TODAY = "2026-07-01"
+EXAMPLES = store.default_examples_dir()
+WIT = "wit/7.1/httpExamples/"
+
+
+def example(rel):
+    return store.load_example_body(EXAMPLES, rel)
+
+
+def example_doc(rel):
+    with open(os.path.join(EXAMPLES, rel), encoding="utf-8-sig") as fh:
+        return json.load(fh)
+
+
+def basic(pat, user=""):
+    return "Basic " + base64.b64encode(("%s:%s" % (user, pat)).encode()).decode()
+
+
+# --------------------------------------------------------------------------
+# recursive key/type comparison against the recorded examples
+
+
+def _kind(v):
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "list"
+    return "object"
+
+
+def shape_errors(expected, actual, path="$", extra_ok=(), loose=()):
+    """Differences in keys and value types.  A list's elements are checked
+    against the union of the example's elements (keys present in every example
+    element are required).  Paths in `loose` (matched by suffix) are dicts with
+    per-item keys (work item `fields`): only keys both sides have are compared.
+    `extra_ok` names keys our side may add (documented stale differences)."""
+    errs = []
+    if _kind(expected) != _kind(actual):
+        return ["%s: expected %s, got %s (%r)" % (path, _kind(expected), _kind(actual), actual)]
+    if isinstance(expected, dict):
+        is_loose = any(path.endswith(s) for s in loose)
+        for k, ev in expected.items():
+            if k in actual:
+                errs += shape_errors(ev, actual[k], "%s.%s" % (path, k), extra_ok, loose)
+            elif not is_loose:
+                errs.append("%s: missing key %r" % (path, k))
+        if not is_loose:
+            for k in actual:
+                if k not in expected and k not in extra_ok:
+                    errs.append("%s: unexpected key %r" % (path, k))
+    elif isinstance(expected, list) and expected and actual:
+        if all(isinstance(e, dict) for e in expected):
+            required = set.intersection(*(set(e) for e in expected))
+            template = {}
+            for e in expected:
+                for k, v in e.items():
+                    template.setdefault(k, v)
+            for i, a in enumerate(actual):
+                if a is None:
+                    continue
+                p = "%s[%d]" % (path, i)
+                if not isinstance(a, dict):
+                    errs.append("%s: expected object" % p)
+                    continue
+                is_loose = any(p.rsplit("[", 1)[0].endswith(s) for s in loose)
+                for k in required - set(a):
+                    if not is_loose:
+                        errs.append("%s: missing key %r" % (p, k))
+                for k, v in a.items():
+                    if k in template:
+                        errs += shape_errors(template[k], v, "%s.%s" % (p, k), extra_ok, loose)
+                    elif k not in extra_ok and not is_loose:
+                        errs.append("%s: unexpected key %r" % (p, k))
+        else:
+            for i, a in enumerate(actual):
+                errs += shape_errors(expected[0], a, "%s[%d]" % (path, i), extra_ok, loose)
+    return errs
+
+
+# --------------------------------------------------------------------------
+# harness
+
+
+class Client:
+    def __init__(self, port):
+        self.port = port
+
+    def call(self, method, path, body=None, pat=PAT, params=None, api_version="7.1",
+             headers=None, raw_query=None):
+        q = dict(params or {})
+        if api_version is not None:
+            q["api-version"] = api_version
+        query = raw_query if raw_query is not None else urlencode(q, safe="$,")
+        url = path + ("?" + query if query else "")
+        h = {"Accept": "application/json"}
+        if pat is not None:
+            h["Authorization"] = basic(pat)
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        h.update(headers or {})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request(method, url, body=data, headers=h)
+            resp = conn.getresponse()
+            raw = resp.read()
+            ctype = resp.getheader("Content-Type") or ""
+            parsed = json.loads(raw) if "json" in ctype and raw else raw.decode("utf-8", "replace")
+            return resp.status, resp, parsed
+        finally:
+            conn.close()
+
+
+class EmulatorTestCase(unittest.TestCase):
+    config = {"items": 500, "seed": 1, "today": TODAY}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = azdo_emulator.Emulator(cls.config, PATS)
+        cls.server, cls.thread = azdo_emulator.start_server(cls.emu, "127.0.0.1", 0)
+        cls.port = cls.server.server_address[1]
+        cls.client = Client(cls.port)
+        cls.org = "/fabrikam"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+
+    def setUp(self):
+        self.emu.reset({})
+
+    # -- helpers --------------------------------------------------------
+
+    def call(self, *a, **kw):
+        return self.client.call(*a, **kw)
+
+    def ok(self, method, path, body=None, **kw):
+        status, resp, data = self.call(method, path, body, **kw)
+        self.assertEqual(status, 200, data)
+        return data
+
+    def err(self, status, method, path, body=None, type_key=None, message=None, **kw):
+        got, resp, data = self.call(method, path, body, **kw)
+        self.assertEqual(got, status, data)
+        self.assertEqual(set(data), {"$id", "innerException", "message", "typeName", "typeKey",
+                                     "errorCode", "eventId"}, data)
+        self.assertEqual(data["$id"], "1")
+        self.assertIsNone(data["innerException"])
+        self.assertIsInstance(data["errorCode"], int)
+        self.assertIn(", ", data["typeName"])
+        self.assertTrue(data["typeName"].split(",")[0].endswith("." + data["typeKey"]), data)
+        if type_key:
+            self.assertEqual(data["typeKey"], type_key, data)
+        if message:
+            self.assertIn(message, data["message"])
+        return data
+
+    def control(self, method, route, body=None):
+        status, resp, data = self.call(method, "/_emulator" + route, body, pat=None, api_version=None)
+        return status, data
+
+    def dump(self):
+        status, data = self.control("GET", "/dump")
+        self.assertEqual(status, 200)
+        return {it["id"]: it for it in data["items"]}
+
+    def wiql(self, query, project=None, status=200, pat=PAT, **params):
+        path = self.org + ("/" + quote(project) if project else "") + "/_apis/wit/wiql"
+        got, resp, data = self.call("POST", path, {"query": query}, pat=pat, params=params)
+        self.assertEqual(got, status, data)
+        return data
+
+    def ids(self, query, **kw):
+        return [w["id"] for w in self.wiql(query, **kw)["workItems"]]
+
+    def where_ids(self, where, **kw):
+        return self.ids("SELECT [System.Id] FROM WorkItems WHERE " + where, **kw)
+
+    def expect_ids(self, pred):
+        return [i for i, it in sorted(self.dump().items()) if pred(it["fields"])]
+
+
+# --------------------------------------------------------------------------
+
+
+class ShapeTests(EmulatorTestCase):
+    """JSON keys and value types match Microsoft's recorded examples."""
+
+    def test_fields_list_matches_example(self):
+        ex = example(WIT + "fields/GET__wit_fields.json")
+        data = self.ok("GET", self.org + "/_apis/wit/fields")
+        self.assertEqual(shape_errors(ex, data), [])
+        self.assertEqual(data["count"], len(data["value"]))
+        refs = {f["referenceName"]: f for f in data["value"]}
+        for f in ex["value"]:  # all 121 real fields, same keys/types/values
+            ours = dict(refs[f["referenceName"]])
+            self.assertTrue(ours.pop("url").endswith("/_apis/wit/fields/" + f["referenceName"]))
+            theirs = dict(f)
+            theirs.pop("url")
+            self.assertEqual(ours, theirs)
+        self.assertEqual(len(data["value"]), 121 + 8)
+        types = {f["type"] for f in data["value"]}
+        for t in ("identity", "html", "treePath", "dateTime", "double", "integer", "boolean",
+                  "plainText", "string"):
+            self.assertIn(t, types)
+        self.assertEqual(refs["System.Parent"]["type"], "integer")
+        self.assertEqual(refs["System.Parent"]["name"], "Parent")
+        self.assertEqual(refs["System.BoardColumn"]["type"], "string")
+        self.assertEqual(refs["Custom.CustomerImpact"]["type"], "string")
+        self.assertEqual(refs["Custom.Reviewer"]["type"], "identity")
+        self.assertTrue(refs["Custom.Reviewer"]["isIdentity"])
+        self.assertEqual(refs["System.AssignedTo"]["type"], "string")   # the recorded form
+        self.assertTrue(refs["System.AssignedTo"]["isIdentity"])
+        self.assertEqual(refs["Custom.RiskScore"]["type"], "double")
+        self.assertEqual(refs["Custom.DueDate"]["type"], "dateTime")
+        self.assertTrue(any(r.endswith("_Kanban.Column") and r.startswith("WEF_") for r in refs))
+        # project-scoped route serves the same catalogue
+        self.assertEqual(self.ok("GET", self.org + "/Fabrikam-Fiber-Git/_apis/wit/fields"), data)
+        one = self.ok("GET", self.org + "/_apis/wit/fields/Assigned%20To")
+        self.assertEqual(one["referenceName"], "System.AssignedTo")
+        self.err(404, "GET", self.org + "/_apis/wit/fields/System.Bogus", message="TF51535")
+
+    def test_projects_match_example(self):
+        ex = example("core/7.1/httpExamples/projects/GET__projects.json")
+        data = self.ok("GET", self.org + "/_apis/projects")
+        self.assertEqual(shape_errors(ex, data, extra_ok={"revision", "visibility", "lastUpdateTime"}), [])
+        names = [p["name"] for p in data["value"]]
+        for n in ("Fabrikam-Fiber-Git", "Fabrikam-Fiber-TFVC", "Contoso Web"):
+            self.assertIn(n, names)
+        for p in data["value"]:
+            self.assertEqual(set(p) - {"description"},
+                             {"id", "name", "url", "state", "revision", "visibility", "lastUpdateTime"})
+
+    def test_wiql_matches_example(self):
+        doc = example_doc(WIT + "wiql/GET__wit_get_id_workitems.json")
+        ex = doc["responses"]["200"]["body"]
+        data = self.wiql(doc["parameters"]["body"]["query"].replace("'Task'", "'Task'"))
+        self.assertEqual(shape_errors(ex, data, extra_ok={"queryResultType"}), [])
+        self.assertEqual(data["queryResultType"], "workItem")
+        self.assertEqual(data["queryType"], "flat")
+        self.assertRegex(data["asOf"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$")
+        self.assertEqual([c["referenceName"] for c in data["columns"]],
+                         [c["referenceName"] for c in ex["columns"]])
+        self.assertEqual([c["name"] for c in data["columns"]], ["ID", "Title", "State"])
+        self.assertEqual([(s["field"]["referenceName"], s["descending"]) for s in data["sortColumns"]],
+                         [(s["field"]["referenceName"], s["descending"]) for s in ex["sortColumns"]])
+        self.assertTrue(data["workItems"])
+        # no ORDER BY -> no sortColumns
+        self.assertNotIn("sortColumns", self.wiql("SELECT [System.Id] FROM WorkItems"))
+
+    def test_batch_matches_example(self):
+        doc = example_doc(WIT + "workItemsBatch/POST__wit_WorkItemsBatch_ids-_ids__fields-_columns_.json")
+        ex = doc["responses"]["200"]["body"]
+        body = dict(doc["parameters"]["body"])
+        body["ids"] = [1, 2, 3, 4]
+        data = self.ok("POST", self.org + "/_apis/wit/workitemsbatch", body)
+        self.assertEqual(shape_errors(ex, data, loose={".fields"}), [])
+        self.assertEqual([v["id"] for v in data["value"]], [1, 2, 3, 4])
+        for v in data["value"]:
+            self.assertLessEqual(set(v["fields"]), set(body["fields"]))
+            self.assertEqual(v["fields"]["System.Id"], v["id"])
+
+    def test_get_workitems_matches_example(self):
+        ex = example(WIT + "workItems/GET__wit_WorkItems_ids-_ids_.json")
+        data = self.ok("GET", self.org + "/_apis/wit/workitems", params={"ids": "1,2,3,5,8"})
+        self.assertEqual(shape_errors(ex, data, loose={".fields"}), [])
+        # identity values are IdentityRef objects exactly like the example
+        ident_ex = ex["value"][1]["fields"]["System.AssignedTo"]
+        for v in data["value"]:
+            for k in ("System.CreatedBy", "System.ChangedBy"):
+                self.assertEqual(shape_errors(ident_ex, v["fields"][k]), [])
+            for k in ("System.CreatedDate", "System.ChangedDate"):
+                self.assertRegex(v["fields"][k], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$")
+        single = self.ok("GET", self.org + "/_apis/wit/workitems/2")
+        self.assertEqual(shape_errors(ex["value"][0], single, loose={".fields"}), [])
+        self.assertEqual(single["id"], 2)
+
+    def test_date_fraction_digits_vary(self):
+        digits = set()
+        for it in self.dump().values():
+            for k in ("System.CreatedDate", "System.ChangedDate"):
+                v = it["fields"][k]
+                digits.add(len(v.split(".")[1]) - 1 if "." in v else 0)
+        self.assertEqual(digits, {0, 1, 2, 3})
+
+
+class ProjectTests(EmulatorTestCase):
+    def test_paging_with_continuation_tokens(self):
+        names, token, pages = [], None, 0
+        while True:
+            params = {"$top": "1"}
+            if token:
+                params["continuationToken"] = token
+            status, resp, data = self.call("GET", self.org + "/_apis/projects", params=params)
+            self.assertEqual(status, 200)
+            self.assertEqual(data["count"], 1)
+            names += [p["name"] for p in data["value"]]
+            pages += 1
+            token = resp.getheader("x-ms-continuationtoken")
+            if not token:
+                break
+        full = self.ok("GET", self.org + "/_apis/projects")
+        self.assertEqual(names, [p["name"] for p in full["value"]])
+        self.assertEqual(pages, len(full["value"]))
+        self.assertGreaterEqual(pages, 4)
+        status, resp, data = self.call("GET", self.org + "/_apis/projects", params={"$top": "2", "$skip": "3"})
+        self.assertEqual([p["name"] for p in data["value"]], names[3:5])
+        self.assertIsNone(resp.getheader("x-ms-continuationtoken"))
+        status, resp, _ = self.call("GET", self.org + "/_apis/projects")
+        self.assertIsNone(resp.getheader("x-ms-continuationtoken"))
+
+    def test_project_by_name_id_and_case(self):
+        p = self.ok("GET", self.org + "/_apis/projects/Contoso%20Web")
+        self.assertEqual(p["name"], "Contoso Web")
+        self.assertEqual(self.ok("GET", self.org + "/_apis/projects/" + p["id"].upper())["name"], "Contoso Web")
+        self.assertEqual(self.ok("GET", self.org + "/_apis/projects/fabrikam-fiber-git")["name"],
+                         "Fabrikam-Fiber-Git")
+        d = self.err(404, "GET", self.org + "/_apis/projects/Nope", type_key="ProjectDoesNotExistWithNameException")
+        self.assertEqual(d["message"], "TF200016: The following project does not exist: Nope. Verify that "
+                         "the name of the project is correct and that the project exists on the "
+                         "specified Azure DevOps Server.")
+        # a project segment in a wit route is checked too
+        self.err(404, "GET", self.org + "/Nope/_apis/wit/fields", type_key="ProjectDoesNotExistWithNameException")
+
+    def test_project_routes_and_server_collection(self):
+        pid = self.ok("GET", self.org + "/_apis/projects/Contoso%20Web")["id"]
+        by_name = self.ok("GET", self.org + "/Contoso%20Web/_apis/wit/workitems", params={"ids": "1"})
+        by_id = self.ok("GET", self.org + "/" + pid + "/_apis/wit/workitems", params={"ids": "1"})
+        self.assertEqual(by_name["value"][0]["fields"], by_id["value"][0]["fields"])
+        tfs = self.ok("GET", "/tfs/DefaultCollection/_apis/wit/workitems", params={"ids": "1"})
+        self.assertIn("/tfs/DefaultCollection/", tfs["value"][0]["url"])
+        self.assertEqual(tfs["value"][0]["fields"]["System.Title"], by_name["value"][0]["fields"]["System.Title"])
+        self.ok("GET", "/tfs/defaultcollection/_apis/projects")
+        # the item url is itself fetchable
+        url = by_name["value"][0]["url"]
+        path = url.split(str(self.port), 1)[1]
+        self.assertEqual(self.ok("GET", path)["id"], 1)
+
+
+class AuthAndVersionTests(EmulatorTestCase):
+    def test_missing_and_bad_pat_401(self):
+        for pat, hdr in ((None, None), ("wrong", None), (PAT + "x", None)):
+            status, resp, data = self.call("GET", self.org + "/_apis/projects", pat=pat)
+            self.assertEqual(status, 401)
+            self.assertEqual(data["message"], "TF400813: The user '' is not authorized to access this resource.")
+            self.assertEqual(data["typeKey"], "UnauthorizedRequestException")
+            self.assertEqual(data["eventId"], 3000)
+            auth = resp.headers.get_all("WWW-Authenticate")
+            self.assertTrue(any(a.startswith("Basic") for a in auth))
+            self.assertIn("Bearer", auth)
+        # user name is ignored; Bearer with a PAT is not accepted
+        self.assertEqual(self.call("GET", self.org + "/_apis/projects", pat=None,
+                                   headers={"Authorization": basic(PAT, "anyone")})[0], 200)
+        self.assertEqual(self.call("GET", self.org + "/_apis/projects", pat=None,
+                                   headers={"Authorization": "Bearer " + PAT})[0], 401)
+        self.assertEqual(self.call("GET", self.org + "/_apis/projects", pat=None,
+                                   headers={"Authorization": "Basic !!notbase64"})[0], 401)
+
+    def test_203_sign_in_page(self):
+        self.assertEqual(self.control("POST", "/reset", {"auth_failure": "203"})[0], 200)
+        status, resp, data = self.call("GET", self.org + "/_apis/projects", pat="wrong")
+        self.assertEqual(status, 203)
+        self.assertTrue(resp.getheader("Content-Type").startswith("text/html"))
+        self.assertIn("Sign in", data)
+        self.assertEqual(self.call("GET", self.org + "/_apis/projects")[0], 200)
+
+    def test_unknown_org_404(self):
+        d = self.err(404, "GET", "/contoso/_apis/projects")
+        self.assertIn("contoso", d["message"])
+        self.err(404, "GET", "/tfs/OtherCollection/_apis/projects")
+        self.err(404, "GET", self.org + "/_apis/nothing/here")
+        self.err(405, "GET", self.org + "/_apis/wit/wiql")
+
+    def test_api_version_rules(self):
+        d = self.err(400, "GET", self.org + "/_apis/projects", api_version=None,
+                     type_key="VssVersionNotSpecifiedException")
+        self.assertEqual(d["message"], 'No api-version was supplied for the "GET" request. The version must '
+                         'be supplied either as part of the Accept header (e.g. "application/json; '
+                         'api-version=1.0") or as a query parameter (e.g. "?api-version=1.0").')
+        for v in ("7.2", "8.0", "7.2-preview.1"):
+            d = self.err(400, "GET", self.org + "/_apis/projects", api_version=v)
+            self.assertEqual(d["message"], "The requested REST API version of %s is out of range for this "
+                             "server. The latest REST API version this server supports is 7.1." % v.split("-")[0])
+        for v in ("7.1", "7.0", "6.0", "7.1-preview.3", "5.1-preview"):
+            self.assertEqual(self.call("GET", self.org + "/_apis/projects", api_version=v)[0], 200, v)
+        self.assertEqual(self.call("GET", self.org + "/_apis/projects", api_version=None,
+                                   headers={"Accept": "application/json; api-version=7.1"})[0], 200)
+        self.err(400, "GET", self.org + "/_apis/projects", api_version="banana")
+
+    def test_content_type_required_for_posts(self):
+        status, _, d = self.call("POST", self.org + "/_apis/wit/wiql", b'{"query":"SELECT [System.Id] FROM WorkItems"}',
+                                 headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 415)
+        self.assertEqual(d["typeKey"], "VssRequestContentTypeNotSupportedException")
+        self.err(400, "POST", self.org + "/_apis/wit/wiql", {"nope": 1}, type_key="ArgumentNullException")
+
+
+class WiqlOperatorTests(EmulatorTestCase):
+    def test_equality_is_case_insensitive_and_names_resolve(self):
+        exp = self.expect_ids(lambda f: f["System.State"] == "Active")
+        self.assertTrue(exp)
+        self.assertEqual(self.where_ids("[System.State] = 'ACTIVE'"), exp)
+        self.assertEqual(self.where_ids("[state] = 'active'"), exp)
+        self.assertEqual(self.where_ids("State = 'Active'"), exp)
+        self.assertEqual(self.where_ids("[system.STATE] = \"Active\""), exp)
+        self.assertEqual(self.ids("select ID, Title, [Assigned To] from workitems where state = 'Active' "
+                                  "order by id"), exp)
+        self.assertEqual(self.where_ids("[System.State] != 'Active'"),
+                         self.expect_ids(lambda f: f["System.State"] != "Active"))
+
+    def test_numeric_comparisons_and_absent_fields(self):
+        P = "Microsoft.VSTS.Common.Priority"
+        self.assertTrue(self.expect_ids(lambda f: P not in f))  # some items lack Priority
+        cases = {
+            "< 3": lambda v: v is not None and v < 3, "> 3": lambda v: v is not None and v > 3,
+            "<= 2": lambda v: v is not None and v <= 2, ">= 2": lambda v: v is not None and v >= 2,
+            "= 1": lambda v: v == 1, "<> 1": lambda v: v != 1,   # absent counts for <>
+        }
+        for op, pred in cases.items():
+            self.assertEqual(self.where_ids("[Priority] %s" % op),
+                             self.expect_ids(lambda f: pred(f.get(P))), op)
+        RW = "Microsoft.VSTS.Scheduling.RemainingWork"
+        self.assertEqual(self.where_ids("[%s] >= 2.5" % RW),
+                         self.expect_ids(lambda f: f.get(RW) is not None and f[RW] >= 2.5))
+        self.assertEqual(self.where_ids("[Custom.RiskScore] > -1"),
+                         self.expect_ids(lambda f: "Custom.RiskScore" in f))
+        self.assertEqual(self.where_ids("[System.Id] < -5"), [])
+        self.assertEqual(self.where_ids("[Priority] = '2'"), self.expect_ids(lambda f: f.get(P) == 2))
+
+    def test_in_and_not_in(self):
+        self.assertEqual(self.where_ids("[System.WorkItemType] IN ('bug', 'Epic')"),
+                         self.expect_ids(lambda f: f["System.WorkItemType"] in ("Bug", "Epic")))
+        self.assertEqual(self.where_ids("[System.WorkItemType] NOT IN ('Bug', 'Epic', 'Task')"),
+                         self.expect_ids(lambda f: f["System.WorkItemType"] not in ("Bug", "Epic", "Task")))
+        P = "Microsoft.VSTS.Common.Priority"
+        self.assertEqual(self.where_ids("[Priority] NOT IN (1, 2)"),
+                         self.expect_ids(lambda f: f.get(P) not in (1, 2)))
+
+    def test_contains_and_tags(self):
+        exp = self.expect_ids(lambda f: "login" in f["System.Title"].lower())
+        self.assertTrue(exp)
+        self.assertEqual(self.where_ids("[System.Title] CONTAINS 'LOGIN'"), exp)
+        self.assertEqual(self.where_ids("[System.Title] NOT CONTAINS 'login'"),
+                         self.expect_ids(lambda f: "login" not in f["System.Title"].lower()))
+
+        def tags(f):
+            return [t.strip().lower() for t in f.get("System.Tags", "").split(";") if t.strip()]
+        exp = self.expect_ids(lambda f: "web" in tags(f))
+        self.assertTrue(exp)
+        self.assertTrue(self.expect_ids(lambda f: "website" in tags(f) and "web" not in tags(f)))
+        self.assertEqual(self.where_ids("[System.Tags] CONTAINS 'WEB'"), exp)  # whole tag only
+        self.assertEqual(self.where_ids("[System.Tags] NOT CONTAINS 'web'"),
+                         self.expect_ids(lambda f: "web" not in tags(f)))
+        self.assertEqual(self.where_ids("[System.Tags] CONTAINS 'Ünïcode'"),
+                         self.expect_ids(lambda f: "ünïcode" in tags(f)))
+        self.assertEqual(self.where_ids("[System.Description] CONTAINS 'msdn'"),
+                         self.expect_ids(lambda f: "msdn" in f.get("System.Description", "").lower()))
+        self.assertEqual(self.where_ids("[System.Tags] IS EMPTY"),
+                         self.expect_ids(lambda f: "System.Tags" not in f))
+        self.assertEqual(self.where_ids("[System.Tags] = ''"), self.expect_ids(lambda f: "System.Tags" not in f))
+        self.assertEqual(self.where_ids("[System.Tags] <> ''"), self.expect_ids(lambda f: "System.Tags" in f))
+        self.assertEqual(self.where_ids("[System.Description] IS NOT EMPTY"),
+                         self.expect_ids(lambda f: "System.Description" in f))
+
+    def test_under_and_not_under(self):
+        A = "System.AreaPath"
+        root = "Fabrikam-Fiber-Git\\Website"
+        exp = self.expect_ids(lambda f: f[A] == root or f[A].startswith(root + "\\"))
+        self.assertTrue(exp)
+        self.assertTrue(any(self.dump()[i]["fields"][A] != root for i in exp))  # descendants too
+        self.assertEqual(self.where_ids("[System.AreaPath] UNDER 'fabrikam-fiber-git\\website'"), exp)
+        self.assertEqual(self.where_ids("[Area Path] NOT UNDER 'Fabrikam-Fiber-Git\\Website'"),
+                         self.expect_ids(lambda f: not (f[A] == root or f[A].startswith(root + "\\"))))
+        self.assertEqual(self.where_ids("[System.IterationPath] UNDER 'Contoso Web'"),
+                         self.expect_ids(lambda f: f["System.TeamProject"] == "Contoso Web"))
+        self.assertEqual(self.where_ids("[System.AreaPath] = 'Fabrikam-Fiber-Git\\Website'"),
+                         self.expect_ids(lambda f: f[A] == root))
+        d = self.wiql("SELECT [System.Id] FROM WorkItems WHERE [System.AreaPath] UNDER 'Fabrikam-Fiber-Git\\Nope'",
+                      status=400)
+        self.assertIn("TF51011", d["message"])
+
+    def test_boolean_logic_and_parentheses(self):
+        def st(f):
+            return f["System.State"]
+        self.assertEqual(
+            self.where_ids("NOT ([State] = 'New' OR [State] = 'Active') AND [Work Item Type] = 'Task'"),
+            self.expect_ids(lambda f: st(f) not in ("New", "Active") and f["System.WorkItemType"] == "Task"))
+        self.assertEqual(
+            self.where_ids("[State] = 'New' OR [State] = 'Active' AND [Work Item Type] = 'Task'"),
+            self.expect_ids(lambda f: st(f) == "New" or (st(f) == "Active" and f["System.WorkItemType"] == "Task")))
+        self.assertEqual(
+            self.where_ids("([State] = 'New' OR [State] = 'Active') AND NOT [Work Item Type] = 'Task'"),
+            self.expect_ids(lambda f: st(f) in ("New", "Active") and f["System.WorkItemType"] != "Task"))
+        self.assertEqual(self.where_ids("NOT NOT [State] = 'New'"), self.expect_ids(lambda f: st(f) == "New"))
+
+    def test_identity_matching_and_me(self):
+        AT = "System.AssignedTo"
+
+        def who(f, key="uniqueName"):
+            return f[AT][key] if AT in f else None
+        jamal = self.expect_ids(lambda f: who(f) == "fabrikamfiber4@hotmail.com")
+        self.assertTrue(jamal)
+        for lit in ("Jamal Hartnett", "jamal hartnett", "FABRIKAMFIBER4@hotmail.com",
+                    "Jamal Hartnett <fabrikamfiber4@hotmail.com>", "Jamal Hartnett<fabrikamfiber4@hotmail.com>"):
+            self.assertEqual(self.where_ids("[System.AssignedTo] = '%s'" % lit), jamal, lit)
+        self.assertEqual(self.where_ids("[Assigned To] = @Me"), jamal)
+        self.assertEqual(self.where_ids("[Assigned To] IN (@me, 'Zoë Ünal')"),
+                         self.expect_ids(lambda f: who(f) in ("fabrikamfiber4@hotmail.com", "zoe.unal@fabrikam.example")))
+        self.assertEqual(self.where_ids("[Assigned To] = @me", pat=ZOE_PAT),
+                         self.expect_ids(lambda f: who(f) == "zoe.unal@fabrikam.example"))
+        self.assertEqual(self.where_ids("[System.AssignedTo] = 'Dana O''Brien'"),
+                         self.expect_ids(lambda f: who(f, "displayName") == "Dana O'Brien"))
+        self.assertEqual(self.where_ids("[System.AssignedTo] CONTAINS 'OBRIEN@'"),
+                         self.expect_ids(lambda f: who(f) == "dana.obrien@fabrikam.example"))
+        self.assertEqual(self.where_ids("[System.AssignedTo] = '山田 太郎'"),
+                         self.expect_ids(lambda f: who(f) == "taro.yamada@fabrikam.example"))
+        self.assertEqual(self.where_ids("[System.AssignedTo] = ''"), self.expect_ids(lambda f: AT not in f))
+        self.assertEqual(self.where_ids("[System.AssignedTo] <> ''"), self.expect_ids(lambda f: AT in f))
+        self.assertEqual(self.where_ids("[Custom.Reviewer] = 'zoë ünal'"),
+                         self.expect_ids(lambda f: f.get("Custom.Reviewer", {}).get("displayName") == "Zoë Ünal"))
+        self.assertEqual(self.where_ids("[System.AssignedTo] = [System.CreatedBy]"),
+                         self.expect_ids(lambda f: who(f) == f["System.CreatedBy"]["uniqueName"]))
+
+    def test_project_macro(self):
+        exp = self.expect_ids(lambda f: f["System.TeamProject"] == "Contoso Web")
+        self.assertTrue(exp)
+        self.assertEqual(self.where_ids("[System.TeamProject] = @project", project="Contoso Web"), exp)
+        self.assertEqual(self.where_ids("[System.TeamProject] = @Project", project="contoso web"), exp)
+        # a team segment is accepted and ignored
+        path = self.org + "/Contoso%20Web/Contoso%20Web%20Team/_apis/wit/wiql"
+        status, _, d = self.call("POST", path, {"query": "SELECT [System.Id] FROM WorkItems WHERE "
+                                                          "[System.TeamProject] = @project"})
+        self.assertEqual([w["id"] for w in d["workItems"]], exp)
+        # project route alone does not filter
+        self.assertEqual(len(self.ids("SELECT [System.Id] FROM WorkItems", project="Contoso Web")), len(self.dump()))
+        # organization level: @project resolves to nothing (observed service behaviour)
+        self.assertEqual(self.where_ids("[System.TeamProject] = @project"), [])
+
+    def test_today_macro_and_date_precision(self):
+        D = "System.CreatedDate"
+        today = store.parse_date(TODAY)[0] // store.US_PER_DAY
+
+        def day(v):
+            return store.parse_date(v)[0] // store.US_PER_DAY
+        for expr, pred in (("@today - 365", lambda d: d >= today - 365),
+                           ("@Today-400", lambda d: d >= today - 400),
+                           ("@today + 30", lambda d: d >= today + 30),
+                           ("@today", lambda d: d >= today)):
+            self.assertEqual(self.where_ids("[System.CreatedDate] >= " + expr),
+                             self.expect_ids(lambda f: pred(day(f[D]))), expr)
+        # date precision: '=' compares the calendar day
+        some = self.dump()[7]["fields"][D]
+        self.assertIn(7, self.where_ids("[System.CreatedDate] = '%s'" % some[:10]))
+        self.assertEqual(self.where_ids("[System.CreatedDate] = '%s'" % some[:10]),
+                         self.expect_ids(lambda f: f[D][:10] == some[:10]))
+        # a time part is refused without timePrecision=true (query string)
+        lit = "2026-07-27T15:02:58Z"
+        d = self.wiql("SELECT [System.Id] FROM WorkItems WHERE [System.CreatedDate] >= '%s'" % lit, status=400)
+        self.assertEqual(d["message"], "You cannot supply a time with the date when running a query using "
+                         "date precision. The error is caused by «[System.CreatedDate] >= '%s'»." % lit)
+        for bad in ("2025-01-01 10:00:00", "2025-01-01T10:00:00.1234567"):
+            self.wiql("SELECT [System.Id] FROM WorkItems WHERE [System.CreatedDate] < '%s'" % bad, status=400)
+        # a body field does not count
+        status, _, _ = self.call("POST", self.org + "/_apis/wit/wiql",
+                                 {"query": "SELECT [System.Id] FROM WorkItems WHERE [System.CreatedDate] "
+                                           ">= '%s'" % lit, "timePrecision": True})
+        self.assertEqual(status, 400)
+        # with timePrecision=true: full datetimes
+        exact = self.dump()[7]["fields"][D]
+        got = self.where_ids("[System.CreatedDate] = '%s'" % exact, timePrecision="true")
+        self.assertEqual(got, self.expect_ids(lambda f: f[D] == exact))
+        self.assertEqual(self.where_ids("[System.CreatedDate] >= '2025-03-04 12:30:00'", timePrecision="true"),
+                         self.expect_ids(lambda f: f[D] >= "2025-03-04T12:30:00"))
+        self.assertEqual(self.where_ids("[System.CreatedDate] < '2024-02-03'"),
+                         self.expect_ids(lambda f: f[D][:10] < "2024-02-03"))
+
+    def test_quoted_string_escaping(self):
+        title = "Fix \"Save\" button on Dana O'Brien's profile page"
+        exp = self.expect_ids(lambda f: f["System.Title"] == title)
+        self.assertEqual(exp, [2])
+        self.assertEqual(self.where_ids("[System.Title] = 'Fix \"Save\" button on Dana O''Brien''s profile page'"), exp)
+        self.assertEqual(self.where_ids("[System.Title] = \"Fix \"\"Save\"\" button on Dana O'Brien's profile page\""), exp)
+        self.assertEqual(self.where_ids("[System.Title] = 'ログイン画面の改善 (login screen)'"), [4])
+        self.assertEqual(self.where_ids("[System.Title] CONTAINS 'back\\slash'"), [6])
+        self.assertEqual(self.where_ids("[System.Title] CONTAINS ''''"),
+                         self.expect_ids(lambda f: "'" in f["System.Title"]))
+
+    def test_order_by(self):
+        P = "Microsoft.VSTS.Common.Priority"
+        items = self.dump()
+        asc = self.ids("SELECT [System.Id] FROM WorkItems ORDER BY [Priority] ASC, [System.Id] DESC")
+        exp = sorted(items, key=lambda i: -i)
+        exp = sorted(exp, key=lambda i: (0, 0) if P not in items[i]["fields"] else (1, items[i]["fields"][P]))
+        self.assertEqual(asc, exp)
+        self.assertNotIn(P, items[asc[0]]["fields"])  # empty first on ascending
+        desc = self.ids("SELECT [System.Id] FROM WorkItems ORDER BY [Priority] DESC")
+        self.assertIn(P, items[desc[0]]["fields"])
+        self.assertEqual(desc[0:1], [i for i in sorted(items) if items[i]["fields"].get(P) == 4][:1])
+        by_title = self.ids("SELECT [System.Id] FROM WorkItems WHERE [System.Id] < 60 ORDER BY [System.Title]")
+        self.assertEqual(by_title, sorted(by_title, key=lambda i: (items[i]["fields"]["System.Title"].casefold(), i)))
+        by_person = self.ids("SELECT [System.Id] FROM WorkItems ORDER BY [System.CreatedBy], [System.Id]")
+        self.assertEqual(by_person, sorted(items, key=lambda i: (
+            items[i]["fields"]["System.CreatedBy"]["displayName"].casefold(), i)))
+        self.assertEqual(self.ids("SELECT [System.Id] FROM WorkItems"), sorted(items))  # default: Id asc
+        d = self.wiql("SELECT [System.Id] FROM WorkItems ORDER BY [System.Description]", status=400)
+        self.assertEqual(d["typeKey"], "QueryException")
+
+    def test_errors(self):
+        d = self.wiql("SELECT [System.Bogus] FROM WorkItems", status=400)
+        self.assertEqual(d["message"], "TF51005: The query references a field that does not exist. "
+                         "The error is caused by «[System.Bogus]».")
+        self.assertEqual(d["typeKey"], "QueryException")
+        d = self.wiql("SELECT [System.Id] FROM WorkItems WHERE [No Such Field] = 1", status=400)
+        self.assertIn("«[No Such Field]»", d["message"])
+        for bad in ("SELECT TOP 5 [System.Id] FROM WorkItems", "SELECT [System.Id] FROM WorkItems WHERE",
+                    "SELECT [System.Id] FROM WorkItems WHERE [State] = 'x", "SELECT FROM WorkItems",
+                    "SELECT [System.Id] FROM WorkItems WHERE ([State] = 'x'",
+                    "SELECT [System.Id] FROM Bananas", "SELECT System.Title FROM WorkItems",
+                    "SELECT [System.Id] FROM WorkItems WHERE [State] IN 'a'",
+                    "SELECT [System.Id] FROM WorkItems ORDER [System.Id]"):
+            d = self.wiql(bad, status=400)
+            self.assertEqual(d["typeKey"], "SyntaxException", bad)
+        self.assertIn("TF51006", self.wiql("SELECT TOP 5 [System.Id] FROM WorkItems", status=400)["message"])
+        for bad in ("SELECT [System.Id] FROM WorkItems WHERE [System.Title] UNDER 'x'",
+                    "SELECT [System.Id] FROM WorkItems WHERE [System.Id] CONTAINS '1'",
+                    "SELECT [System.Id] FROM WorkItems WHERE [System.Description] = 'x'",
+                    "SELECT [System.Id] FROM WorkItems WHERE [Priority] = 'high'",
+                    "SELECT [System.Id] FROM WorkItems WHERE [Priority] = 'nan'",
+                    "SELECT [System.Id] FROM WorkItems WHERE [Priority] = '-inf'",
+                    "SELECT [System.Id] FROM WorkItems WHERE [Priority] = 1.5",
+                    "SELECT [System.Id] FROM WorkItems WHERE [System.CreatedDate] > 'yesterday'",
+                    "SELECT [System.Id] FROM WorkItems WHERE [System.Title] = @CurrentIteration",
+                    "SELECT [System.Id] FROM WorkItemLinks"):
+            self.assertEqual(self.wiql(bad, status=400)["typeKey"], "QueryException", bad)
+        long_q = "SELECT [System.Id] FROM WorkItems WHERE " + " OR ".join(["[System.Id] = %d" % i for i in range(3000)])
+        self.assertGreater(len(long_q), 32000)
+        d = self.wiql(long_q, status=400)
+        self.assertEqual(d["typeKey"], "WorkItemTrackingQueryMaxWiqlTextLengthLimitExceededException")
+        self.assertTrue(self.ids("SELECT [System.Id] FROM WorkItems WHERE " + " OR ".join(
+            ["[System.Id] = %d" % i for i in range(1, 1200)])))
+
+    def test_deleted_items_never_match(self):
+        live = set(self.dump())
+        deleted = [i for i in range(1, 501) if i not in live]
+        self.assertTrue(deleted)
+        self.assertEqual(set(self.ids("SELECT [System.Id] FROM WorkItems")), live)
+        self.assertEqual(self.where_ids("[System.Id] = %d" % deleted[0]), [])
+
+
+class ResultLimitTests(EmulatorTestCase):
+    config = {"items": 20500, "seed": 3, "today": TODAY}
+
+    def test_vs402337_lenient_and_strict(self):
+        msg = ("VS402337: The number of work items returned exceeds the size limit of 20000. "
+               "Change the query to return fewer items.")
+        live = len(self.dump())
+        self.assertGreater(live, 20000)
+        d = self.wiql("SELECT [System.Id] FROM WorkItems", status=400)
+        self.assertEqual(d["message"], msg)
+        self.assertEqual(d["typeKey"], "WorkItemTrackingQueryResultSizeLimitExceededException")
+        # lenient (default): $top applies first
+        self.assertEqual(len(self.ids("SELECT [System.Id] FROM WorkItems", **{"$top": "100"})), 100)
+        self.assertEqual(len(self.ids("SELECT [System.Id] FROM WorkItems", **{"$top": "20000"})), 20000)
+        self.wiql("SELECT [System.Id] FROM WorkItems", status=400, **{"$top": "20001"})
+        # partitioning by id works under the cap
+        self.assertEqual(len(self.ids("SELECT [System.Id] FROM WorkItems WHERE [System.Id] <= 10000")),
+                         len([i for i in self.dump() if i <= 10000]))
+        # strict: checked on the full match count even with $top
+        self.control("POST", "/reset", {"top_mode": "strict"})
+        self.assertEqual(self.wiql("SELECT [System.Id] FROM WorkItems", status=400, **{"$top": "100"})["message"], msg)
+        self.assertEqual(len(self.ids("SELECT [System.Id] FROM WorkItems WHERE [System.Id] < 500",
+                                      **{"$top": "10"})), 10)
+
+
+class WorkItemFetchTests(EmulatorTestCase):
+    def test_200_id_cap(self):
+        ids = list(range(1, 202))
+        d = self.err(400, "POST", self.org + "/_apis/wit/workitemsbatch", {"ids": ids}, message="VS403474")
+        self.assertEqual(d["message"], "VS403474: You requested 201 work items which exceeds the limit of 200")
+        self.err(400, "GET", self.org + "/_apis/wit/workitems", params={"ids": ",".join(map(str, ids))},
+                 message="VS403474: You requested 201")
+        live = sorted(self.dump())[:200]
+        data = self.ok("POST", self.org + "/_apis/wit/workitemsbatch", {"ids": live, "fields": ["System.Id"]})
+        self.assertEqual(data["count"], 200)
+
+    def test_error_policy(self):
+        live = set(self.dump())
+        deleted = next(i for i in range(1, 501) if i not in live)
+        for missing in (999999, deleted):
+            d = self.err(404, "POST", self.org + "/_apis/wit/workitemsbatch", {"ids": [1, missing, 2]},
+                         type_key="WorkItemUnauthorizedAccessException")
+            self.assertEqual(d["message"], "TF401232: Work item %d does not exist, or you do not have "
+                             "permissions to read it." % missing)
+            self.assertEqual(d["eventId"], 3200)
+            self.err(404, "GET", self.org + "/_apis/wit/workitems", params={"ids": "1,%d" % missing},
+                     message="TF401232")
+            self.err(404, "GET", self.org + "/_apis/wit/workitems/%d" % missing, message="TF401232")
+        data = self.ok("POST", self.org + "/_apis/wit/workitemsbatch",
+                       {"ids": [3, 999999, deleted, 1], "errorPolicy": "omit"})
+        self.assertEqual([v and v["id"] for v in data["value"]], [3, None, None, 1])
+        data = self.ok("GET", self.org + "/_apis/wit/workitems", params={"ids": "999999,2", "errorPolicy": "Omit"})
+        self.assertEqual([v and v["id"] for v in data["value"]], [None, 2])
+
+    def test_fields_projection_and_absent_fields(self):
+        items = self.dump()
+        no_assignee = next(i for i in sorted(items) if "System.AssignedTo" not in items[i]["fields"])
+        assigned = next(i for i in sorted(items) if "System.AssignedTo" in items[i]["fields"])
+        req = ["System.Title", "Assigned To", "custom.riskscore", "Microsoft.VSTS.Common.Priority"]
+        data = self.ok("POST", self.org + "/_apis/wit/workitemsbatch", {"ids": [assigned, no_assignee], "fields": req})
+        self.assertEqual([v["id"] for v in data["value"]], [assigned, no_assignee])
+        allowed = {"System.Title", "System.AssignedTo", "Custom.RiskScore", "Microsoft.VSTS.Common.Priority"}
+        for v in data["value"]:
+            self.assertLessEqual(set(v["fields"]), allowed)
+            self.assertNotIn("System.Id", v["fields"])
+            self.assertNotIn("System.Rev", v["fields"])
+            full = items[v["id"]]["fields"]
+            for k in allowed:
+                if k in full:
+                    self.assertEqual(v["fields"][k], full[k])
+                else:
+                    self.assertNotIn(k, v["fields"])  # empty -> absent, never null
+        self.assertIn("System.AssignedTo", data["value"][0]["fields"])
+        self.assertNotIn("System.AssignedTo", data["value"][1]["fields"])
+        with_rev = self.ok("GET", self.org + "/_apis/wit/workitems",
+                           params={"ids": "3", "fields": "System.Rev,System.Id"})["value"][0]
+        self.assertEqual(with_rev["fields"], {"System.Rev": with_rev["rev"], "System.Id": 3})
+        # all fields: System.Id is included, nothing is null
+        full = self.ok("GET", self.org + "/_apis/wit/workitems/3")
+        self.assertEqual(full["fields"]["System.Id"], 3)
+        self.assertNotIn(None, full["fields"].values())
+        self.assertEqual(full["fields"], items[3]["fields"])
+        # order follows the request, duplicates allowed
+        data = self.ok("GET", self.org + "/_apis/wit/workitems", params={"ids": "5,1,5"})
+        self.assertEqual([v["id"] for v in data["value"]], [5, 1, 5])
+
+    def test_fields_errors_and_expand(self):
+        d = self.err(400, "POST", self.org + "/_apis/wit/workitemsbatch",
+                     {"ids": [1], "fields": ["System.Title"], "$expand": "relations"},
+                     type_key="ConflictingParametersException")
+        self.assertEqual(d["message"], "The expand parameter can not be used with the fields parameter.")
+        self.err(400, "GET", self.org + "/_apis/wit/workitems",
+                 params={"ids": "1", "fields": "System.Title", "$expand": "all"},
+                 type_key="ConflictingParametersException")
+        self.ok("POST", self.org + "/_apis/wit/workitemsbatch",
+                {"ids": [1], "fields": ["System.Title"], "$expand": "none"})
+        d = self.err(400, "POST", self.org + "/_apis/wit/workitemsbatch", {"ids": [1], "fields": ["System.Bogus"]})
+        self.assertEqual(d["message"], "TF51535: Cannot find field System.Bogus.")
+        self.err(400, "GET", self.org + "/_apis/wit/workitems", params={"ids": "1", "fields": "Nope"},
+                 message="TF51535: Cannot find field Nope.")
+        items = self.dump()
+        child = next(i for i in sorted(items) if "System.Parent" in items[i]["fields"]
+                     and items[i]["fields"]["System.Parent"] in items)
+        parent = items[child]["fields"]["System.Parent"]
+        rel = self.ok("GET", self.org + "/_apis/wit/workitems/%d" % child, params={"$expand": "relations"})
+        self.assertIn({"rel": "System.LinkTypes.Hierarchy-Reverse", "url": rel["url"].rsplit("/", 1)[0] + "/%d" % parent,
+                       "attributes": {"isLocked": False, "name": "Parent"}},
+                      [dict(r, url=r["url"]) for r in rel["relations"]])
+        everything = self.ok("GET", self.org + "/_apis/wit/workitems",
+                             params={"ids": str(parent), "$expand": "all"})["value"][0]
+        self.assertIn("_links", everything)
+        self.assertTrue(any(r["rel"] == "System.LinkTypes.Hierarchy-Forward" for r in everything["relations"]))
+        ex = example(WIT + "workItems/GET__wit_WorkItems_ids-_ids___expand-all.json")
+        links = dict(ex["value"][0]["_links"])
+        del links["workItemHistory"]  # stale (api 1.0); current responses have workItemComments
+        self.assertEqual(shape_errors(links, everything["_links"], extra_ok={"workItemComments"}), [])
+
+    def test_hierarchy_types(self):
+        items = self.dump()
+        allowed = {"Task": {"User Story", "Bug"}, "User Story": {"Feature"}, "Bug": {"Feature"},
+                   "Feature": {"Epic"}}
+        seen = 0
+        for i, it in items.items():
+            f = it["fields"]
+            if "System.Parent" in f:
+                seen += 1
+                self.assertLess(f["System.Parent"], i)
+                parent = items[f["System.Parent"]]["fields"]
+                self.assertIn(parent["System.WorkItemType"], allowed[f["System.WorkItemType"]])
+                self.assertEqual(parent["System.TeamProject"], f["System.TeamProject"])
+        self.assertGreater(seen, 100)
+        states = {}
+        for it in items.values():
+            states.setdefault(it["fields"]["System.WorkItemType"], set()).add(it["fields"]["System.State"])
+        self.assertNotIn("Resolved", states["Task"])
+        self.assertEqual(set(states), {"Epic", "Feature", "User Story", "Task", "Bug"})
+
+
+class ControlTests(EmulatorTestCase):
+    def test_request_log_and_reset(self):
+        self.control("DELETE", "/log")
+        self.call("GET", self.org + "/_apis/projects", params={"$top": "1"})
+        self.call("GET", self.org + "/_apis/projects", pat="bad")
+        self.wiql("SELECT [System.Id] FROM WorkItems")
+        self.control("GET", "/health")
+        status, log = self.control("GET", "/log")
+        self.assertEqual(status, 200)
+        self.assertEqual([(e["method"], e["path"], e["status"]) for e in log],
+                         [("GET", "/fabrikam/_apis/projects", 200), ("GET", "/fabrikam/_apis/projects", 401),
+                          ("POST", "/fabrikam/_apis/wit/wiql", 200)])
+        self.assertEqual(log[0]["query"], "$top=1&api-version=7.1")
+        for e in log:
+            self.assertEqual(set(e), {"method", "path", "query", "status", "bytes"})
+            self.assertGreater(e["bytes"], 0)
+        self.assertNotIn(PAT, json.dumps(log))
+        self.assertEqual(self.control("DELETE", "/log")[0], 200)
+        self.assertEqual(self.control("GET", "/log")[1], [])
+        self.call("GET", self.org + "/_apis/projects")
+        status, body = self.control("POST", "/reset", {"items": 50, "seed": 9})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(self.control("GET", "/log")[1], [])
+        self.assertEqual(len(self.dump()), 50)  # items = live work items
+        self.assertEqual(self.control("POST", "/reset", {"bogus": 1})[0], 400)
+        self.assertEqual(self.control("POST", "/reset", {"top_mode": "sloppy"})[0], 400)
+        self.assertEqual(self.control("GET", "/nothing")[0], 404)
+        status, slim = self.control("GET", "/dump?fields=System.Title,Assigned%20To")
+        self.assertEqual(status, 200)
+        self.assertTrue(all(set(it["fields"]) <= {"System.Title", "System.AssignedTo"} for it in slim["items"]))
+        self.assertEqual([it["id"] for it in slim["items"]], sorted(self.dump()))
+        self.assertEqual(self.control("GET", "/dump?fields=Nope")[0], 400)
+        self.assertEqual(self.control("GET", "/health"), (200, {"ok": True}))
+
+    def test_latency(self):
+        self.control("POST", "/reset", {"latency_ms": 300})
+        t = time.monotonic()
+        self.call("GET", self.org + "/_apis/projects")
+        self.assertGreaterEqual(time.monotonic() - t, 0.29)
+        t = time.monotonic()
+        self.control("GET", "/health")  # control endpoints are not delayed
+        self.assertLess(time.monotonic() - t, 0.25)
+
+    def test_keep_alive_and_transfer_forms(self):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        h = {"Authorization": basic(PAT)}
+        conn.request("GET", self.org + "/_apis/projects?api-version=7.1", headers=h)
+        r = conn.getresponse()
+        r.read()
+        sock = conn.sock
+        self.assertIsNotNone(sock)
+        conn.request("GET", self.org + "/_apis/wit/fields?api-version=7.1", headers=h)
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertEqual(int(r.getheader("Content-Length")), len(r.read()))
+        self.assertIs(conn.sock, sock)  # same connection reused
+        body = json.dumps({"query": "SELECT [System.Id] FROM WorkItems WHERE [System.Id] < 5"}).encode()
+        conn.request("POST", self.org + "/_apis/wit/wiql?api-version=7.1", body=iter([body[:10], body[10:]]),
+                     headers=dict(h, **{"Content-Type": "application/json"}), encode_chunked=True)
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        self.assertEqual([w["id"] for w in json.loads(r.read())["workItems"]], [1, 2, 3, 4])
+        conn.request("POST", self.org + "/_apis/wit/wiql?api-version=7.1", body=body,
+                     headers=dict(h, **{"Content-Type": "application/json", "Expect": "100-continue"}))
+        r = conn.getresponse()
+        self.assertEqual(r.status, 200)
+        r.read()
+        conn.close()
+
+
+class DeterminismTests(unittest.TestCase):
+    def _dump(self, items, seed):
+        s = store.build(items, seed)
+        return json.dumps([[it.id, it.rev, it.deleted, s.render_fields(it, "http://x/fabrikam")]
+                           for it in s.items], sort_keys=True)
+
+    def test_same_seed_same_data(self):
+        self.assertEqual(self._dump(300, 5), self._dump(300, 5))
+        self.assertNotEqual(self._dump(300, 5), self._dump(300, 6))
+        # growing the store keeps the prefix (items are generated in id order)
+        a = json.loads(self._dump(100, 5))
+        b = json.loads(self._dump(200, 5))[:len(a)]
+        self.assertEqual([x[3]["System.Title"] for x in a], [x[3]["System.Title"] for x in b])
+
+    def test_seed_content(self):
+        s = store.build(2000, 1)
+        names = {i.display for i in s.identities}
+        for n in ("Jamal Hartnett", "Zoë Ünal", "山田 太郎", "Dana O'Brien"):
+            self.assertIn(n, names)
+        self.assertGreaterEqual(len(names), 12)
+        titles = [it.fields["System.Title"] for it in s.items]
+        self.assertTrue(any("'" in t for t in titles) and any('"' in t for t in titles))
+        self.assertTrue(any(len(t) > 200 for t in titles))
+        self.assertTrue(any(any(ord(c) > 127 for c in t) for t in titles))
+        projects = {it.fields["System.TeamProject"] for it in s.items}
+        self.assertEqual(projects, {"Fabrikam-Fiber-Git", "Fabrikam-Fiber-TFVC", "Contoso Web"})
+        years = {store.format_stamp(it.fields["System.CreatedDate"])[:4] for it in s.items}
+        self.assertEqual(years, {"2023", "2024", "2025", "2026"})
+        for ref in ("System.Tags", "System.Description", "Custom.CustomerImpact", "Custom.Reviewer",
+                    "Custom.RiskScore", "Custom.DueDate", "System.BoardColumn", "System.Parent",
+                    "Microsoft.VSTS.Scheduling.RemainingWork", "Microsoft.VSTS.Scheduling.StoryPoints",
+                    "Microsoft.VSTS.Scheduling.Effort", store.KANBAN_STORY):
+            have = sum(1 for it in s.items if ref in it.fields)
+            self.assertTrue(0 < have < len(s.items), ref)
+        rw = [it.fields["Microsoft.VSTS.Scheduling.RemainingWork"] for it in s.items
+              if "Microsoft.VSTS.Scheduling.RemainingWork" in it.fields]
+        self.assertTrue(any(isinstance(v, float) for v in rw) and any(isinstance(v, int) for v in rw))
+
+    def test_200k_items_build_and_query_time(self):
+        t = time.monotonic()
+        s = store.build(200000, 1)
+        build = time.monotonic() - t
+        self.assertEqual(len([i for i in s.items if not i.deleted]), 200000)
+        me = s.identity_by_unique("fabrikamfiber4@hotmail.com")
+        ctx = wiql.Context(s.catalogue, s.getter, s.area_nodes, s.iteration_nodes, me=me,
+                           project="Fabrikam-Fiber-Git", today=store.today_stamp(TODAY))
+        t = time.monotonic()
+        q = wiql.parse("SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project AND "
+                       "[System.State] <> 'Closed' AND [System.Title] CONTAINS 'login' "
+                       "ORDER BY [System.ChangedDate] DESC")
+        got = wiql.run(wiql.compile_query(q, ctx), s.items, s.getter, top=200)
+        query = time.monotonic() - t
+        sys.stderr.write("\n[200k items: build %.2fs, WIQL %.2fs] " % (build, query))
+        self.assertEqual(len(got), 200)
+        # generous bounds for slow CI machines; typical: ~2.5 s and ~0.3 s
+        self.assertLess(build, 30)
+        self.assertLess(query, 10)
+
+
+class ExamplesFixtureTests(EmulatorTestCase):
+    config = {"fixture": "examples", "today": TODAY}
+
+    def test_item_299_and_verbatim_fields(self):
+        ex = example(WIT + "workItems/GET__wit_WorkItems_ids-_ids_.json")
+        data = self.ok("GET", self.org + "/_apis/wit/workitems", params={"ids": "297,299,300"})
+        self.assertEqual([v["fields"] for v in data["value"]], [v["fields"] for v in ex["value"]])
+        self.assertEqual([(v["id"], v["rev"]) for v in data["value"]], [(v["id"], v["rev"]) for v in ex["value"]])
+        f = self.ok("GET", self.org + "/_apis/wit/workitems/299")["fields"]
+        self.assertEqual(f["System.Title"], "JavaScript implementation for Microsoft Account")
+        self.assertEqual(f["System.AssignedTo"]["displayName"], "Jamal Hartnett")
+        self.assertEqual(f["System.AssignedTo"]["uniqueName"], "fabrikamfiber4@hotmail.com")
+        self.assertEqual(f["System.AreaPath"], "Fabrikam-Fiber-Git\\Website")
+        self.assertEqual(f["Microsoft.VSTS.Scheduling.RemainingWork"], 4)
+
+    def test_verbatim_catalogue_projects_and_batch(self):
+        self.assertEqual(self.ok("GET", self.org + "/_apis/wit/fields"),
+                         example(WIT + "fields/GET__wit_fields.json"))
+        self.assertEqual(self.ok("GET", self.org + "/_apis/projects"),
+                         example("core/7.1/httpExamples/projects/GET__projects.json"))
+        doc = example_doc(WIT + "workItemsBatch/POST__wit_WorkItemsBatch_ids-_ids__fields-_columns_.json")
+        data = self.ok("POST", self.org + "/_apis/wit/workitemsbatch", doc["parameters"]["body"])
+        ex = doc["responses"]["200"]["body"]
+        self.assertEqual([v["fields"] for v in data["value"]], [v["fields"] for v in ex["value"]])
+
+    def test_wiql_over_fixture(self):
+        doc = example_doc(WIT + "wiql/GET__wit_get_id_workitems.json")
+        got = self.ids(doc["parameters"]["body"]["query"])
+        ex_ids = [w["id"] for w in doc["responses"]["200"]["body"]["workItems"]]
+        self.assertEqual(got, [300, 299])
+        self.assertEqual(ex_ids[:2], got)  # same order as the recording
+        self.assertEqual(self.where_ids("[Assigned To] = @me"), [299])
+        self.assertEqual(self.where_ids("[System.Tags] CONTAINS 'tag2'"), [299])
+        self.assertEqual(self.where_ids("[System.AreaPath] UNDER 'Fabrikam-Fiber-Git'"), [297, 299, 300])
+        self.assertEqual(self.ids("SELECT [System.Id] FROM WorkItems WHERE [System.TeamProject] = @project",
+                                  project="Fabrikam-Fiber-Git"), [297, 299, 300])
+        self.assertEqual(self.wiql("SELECT [System.Parent] FROM WorkItems", status=400)["typeKey"], "QueryException")
+
+
+class CliTests(unittest.TestCase):
+    """The real CLI: port file, stdout line, --log, SIGTERM/SIGINT exit 0."""
+
+    def _start(self, tmp, *args, env_pats=True):
+        env = dict(os.environ)
+        env.pop("AZDO_EMULATOR_PATS", None)
+        if env_pats:
+            env["AZDO_EMULATOR_PATS"] = "%s=fabrikamfiber4@hotmail.com" % PAT
+        port_file = os.path.join(tmp, "port")
+        if os.path.exists(port_file):
+            os.unlink(port_file)
+        proc = subprocess.Popen([sys.executable, os.path.join(HERE, "azdo_emulator.py"), "--port", "0",
+                                 "--port-file", port_file, "--items", "50", *args],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(self._reap, proc)
+        deadline = time.monotonic() + 15
+        while not os.path.exists(port_file):
+            self.assertIsNone(proc.poll(), proc.stderr.read() if proc.poll() is not None else "")
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.05)
+        with open(port_file) as fh:
+            port = int(fh.read())
+        line = proc.stdout.readline().strip()
+        self.assertEqual(line, "listening on http://127.0.0.1:%d" % port)
+        return proc, port
+
+    @staticmethod
+    def _reap(proc):
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        for stream in (proc.stdout, proc.stderr):
+            if not stream.closed:
+                stream.close()
+
+    def test_cli_lifecycle(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            log = os.path.join(tmp, "requests.jsonl")
+            proc, port = self._start(tmp, "--log", log, "--seed", "4", "--top-mode", "strict")
+            c = Client(port)
+            self.assertEqual(c.call("GET", "/fabrikam/_apis/projects")[0], 200)
+            self.assertEqual(c.call("GET", "/fabrikam/_apis/projects", pat="nope")[0], 401)
+            self.assertEqual(c.call("GET", "/_emulator/health", pat=None, api_version=None)[0], 200)
+            with open(log) as fh:
+                lines = [json.loads(x) for x in fh]
+            self.assertEqual([x["status"] for x in lines], [200, 401])
+            with open(log) as fh:
+                self.assertNotIn(PAT, fh.read())
+            self.assertNotIn(PAT, " ".join(proc.args))
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(10), 0)
+
+            proc, port = self._start(tmp, "--fixture", "examples", "--auth-failure", "203")
+            c = Client(port)
+            self.assertEqual(c.call("GET", "/fabrikam/_apis/wit/workitems/299")[2]["id"], 299)
+            self.assertEqual(c.call("GET", "/fabrikam/_apis/projects", pat="x")[0], 203)
+            proc.send_signal(signal.SIGINT)
+            self.assertEqual(proc.wait(10), 0)
+        finally:
+            shutil.rmtree(tmp)
+
+    def test_no_pats_means_no_access(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            proc, port = self._start(tmp, env_pats=False)
+            self.assertEqual(Client(port).call("GET", "/fabrikam/_apis/projects")[0], 401)
+            proc.terminate()
+            self.assertEqual(proc.wait(10), 0)
+            self.assertIn("AZDO_EMULATOR_PATS", proc.stderr.read())
+        finally:
+            shutil.rmtree(tmp)
+
+
+@unittest.skipUnless(shutil.which("bash"), "bash not installed")
+class HarnessTests(unittest.TestCase):
+    def test_emu_env_sh(self):
+        script = r"""
+set -e
+AZDO_DRIVER_SO=/path/to/libazdoodbc.so
+. "$1/emu_env.sh"
+emu_start --items 30
+echo "SANDBOX=$AZDO_EMU_SANDBOX"
+echo "URL=$AZDO_EMU_URL"
+echo "SYSINI=$ODBCSYSINI"
+echo "ODBCINI=${ODBCINI-unset}"
+grep -q '^\[AzureDevOps\]' "$ODBCSYSINI/odbcinst.ini"
+grep -q '^Driver=/path/to/libazdoodbc.so$' "$ODBCSYSINI/odbcinst.ini"
+grep -q '^Threading=1$' "$ODBCSYSINI/odbcinst.ini"
+grep -q '^\[AzDOEmu\]' "$ODBCSYSINI/odbc.ini"
+grep -q "^Url=$AZDO_EMU_URL\$" "$ODBCSYSINI/odbc.ini"
+grep -q '^Project=Fabrikam-Fiber-Git$' "$ODBCSYSINI/odbc.ini"
+grep -q "^PWD=$AZDO_TEST_PAT\$" "$ODBCSYSINI/odbc.ini"
+test -z "${AZDO_EMULATOR_PATS:-}"
+if tr "\\0" " " < "/proc/$AZDO_EMU_PID/cmdline" | grep -q -- "$AZDO_TEST_PAT"; then echo "PAT on argv"; exit 1; fi
+tr "\\0" " " < "/proc/$AZDO_EMU_PID/cmdline" | grep -q azdo_emulator.py
+python3 - <<'PY'
+import base64, json, os, urllib.request
+req = urllib.request.Request(os.environ["AZDO_EMU_URL"] + "/_apis/projects/Fabrikam-Fiber-Git?api-version=7.1",
+    headers={"Authorization": "Basic " + base64.b64encode((":" + os.environ["AZDO_TEST_PAT"]).encode()).decode()})
+print("PROJECT=" + json.load(urllib.request.urlopen(req))["name"])
+PY
+emu_reset '{"items": 10}' | grep -q '"ok":true'
+emu_log | grep -q '^\[\]$'
+echo "PID=$AZDO_EMU_PID"
+"""
+        out = subprocess.run(["bash", "-c", script, "bash", HERE], capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        vals = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+        self.assertEqual(vals["PROJECT"], "Fabrikam-Fiber-Git")
+        self.assertEqual(vals["SYSINI"], vals["SANDBOX"])
+        self.assertEqual(vals["ODBCINI"], "unset")
+        self.assertRegex(vals["URL"], r"^http://127\.0\.0\.1:\d+/fabrikam$")
+        self.assertFalse(os.path.exists(vals["SANDBOX"]), "sandbox not removed on EXIT")
+        pid = int(vals["PID"])
+        time.sleep(0.2)
+        try:
+            os.kill(pid, 0)
+            with open("/proc/%d/stat" % pid) as fh:
+                self.assertIn(" Z ", fh.read())  # at most a zombie awaiting its reaper
+        except (ProcessLookupError, FileNotFoundError):
+            pass
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
