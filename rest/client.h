@@ -48,6 +48,7 @@ azdo_errkind azdo_client_batch(azdo_client *c, const int64_t *ids, size_t n, con
                                cJSON **out, azdo_error *err);
 
 #define AZDO_BATCH_MAX 200
-#define AZDO_WIQL_MAX 20000
+#define AZDO_WIQL_MAX 20000        /* results per WIQL query */
+#define AZDO_WIQL_MAX_CHARS 32000  /* length of a WIQL query */
 
 #endif

@@ -60,6 +60,14 @@ static azdo_errkind run(azdo_idsource *s, int64_t after, int64_t before, int des
     char *q = azdo_wiql_query_text(&s->where, after, before, desc);
     if (!q)
         return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    size_t len = strlen(q);
+    if (len > AZDO_WIQL_MAX_CHARS) {
+        free(q);
+        return azdo_error_set(err, AZDO_ERR_QUERY,
+                              "The WIQL for this query would be %zu characters, over Azure DevOps' limit of %d: "
+                              "use fewer values in IN lists",
+                              len, AZDO_WIQL_MAX_CHARS);
+    }
     s->requests++;
     azdo_errkind rc = azdo_client_wiql(s->client, q, top, s->where.time_precision, ids, n, err);
     free(q);

@@ -438,6 +438,25 @@ static void test_rejected_credentials_fail_at_open(void **state)
     }
 }
 
+static void test_overlong_wiql_is_refused_clearly(void **state)
+{
+    fixture fx = {.s = {.n_items = 10}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    char *sql = malloc(80000);
+    strcpy(sql, "SELECT Id FROM WorkItems WHERE Id IN (1");
+    for (int i = 100000; i < 106000; i++)
+        sprintf(sql + strlen(sql), ",%d", i);
+    strcat(sql, ")");
+    char e[512];
+    assert_int_equal(run(&fx, sql, NULL, 0, e, sizeof e), -1);
+    assert_non_null(strstr(e, "32000"));
+    assert_int_equal(azdo_session_last_error(fx.sess)->kind, AZDO_ERR_QUERY);
+    assert_int_equal(fake_count(fx.f, "/wit/wiql"), 0);
+    free(sql);
+    close_fixture(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_values_are_converted),
         cmocka_unit_test(test_faults_fail_instead_of_short_results),
         cmocka_unit_test(test_rejected_credentials_fail_at_open),
+        cmocka_unit_test(test_overlong_wiql_is_refused_clearly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
