@@ -264,8 +264,8 @@ static char *longest_literal_run(const char *pat)
 static int superset_term(strbuf *b, const azdo_column *c, const azdo_wterm *t, int *time_precision)
 {
     char nbuf[32];
-    const char *txt;
-    azdo_val nv;
+    const char *txt = NULL;
+    azdo_val nv = {0};
     int numeric = c->type == AZDO_FT_INTEGER || c->type == AZDO_FT_DOUBLE;
 
     switch (t->op) {
