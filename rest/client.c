@@ -1,5 +1,6 @@
 /* client.c — see client.h. */
 #include "client.h"
+#include "secret.h"
 #include "strbuf.h"
 #include "vss_error.h"
 
@@ -18,16 +19,6 @@ struct azdo_client {
 static char *dup_or_empty(const char *s)
 {
     return strdup(s ? s : "");
-}
-
-static void wipe_free(char *s)
-{
-    if (!s)
-        return;
-    volatile char *p = s;
-    while (*p)
-        *p++ = 0;
-    free(s);
 }
 
 static char *basic_auth(const char *pat)
@@ -67,7 +58,7 @@ static char *basic_auth(const char *pat)
         *o++ = '=';
     }
     *o = '\0';
-    wipe_free(raw);
+    azdo_secret_free(raw);
     return out;
 }
 
@@ -100,7 +91,7 @@ void azdo_client_free(azdo_client *c)
     free(c->base_url);
     free(c->project);
     free(c->api_version);
-    wipe_free(c->authorization);
+    azdo_secret_free(c->authorization);
     free(c);
 }
 

@@ -1,19 +1,9 @@
 /* config.c — azdo_config lifetime.  The PAT is a secret: zero it before free. */
 #include "azdo_config.h"
+#include "secret.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static void free_secret(char *s)
-{
-    if (!s)
-        return;
-    /* volatile so the compiler cannot drop the wipe of memory about to be freed */
-    volatile char *p = s;
-    while (*p)
-        *p++ = '\0';
-    free(s);
-}
 
 void azdo_config_clear(azdo_config *cfg)
 {
@@ -21,7 +11,7 @@ void azdo_config_clear(azdo_config *cfg)
         return;
     free(cfg->base_url);
     free(cfg->project);
-    free_secret(cfg->pat);
+    azdo_secret_free(cfg->pat);
     free(cfg->api_version);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -10,6 +10,9 @@ void strbuf_init(strbuf *b) { memset(b, 0, sizeof *b); }
 
 void strbuf_free(strbuf *b)
 {
+    /* buffers may hold secrets (an out connection string with PWD): wipe */
+    if (b->data)
+        memset(b->data, 0, b->cap);
     free(b->data);
     memset(b, 0, sizeof *b);
 }

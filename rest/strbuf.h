@@ -17,7 +17,7 @@ typedef struct strbuf {
 } strbuf;
 
 void strbuf_init(strbuf *b);
-void strbuf_free(strbuf *b);
+void strbuf_free(strbuf *b);      /* zeroes the bytes first: buffers may hold secrets */
 void strbuf_reset(strbuf *b);        /* len = 0, keeps memory */
 void strbuf_append(strbuf *b, const char *s);
 void strbuf_append_n(strbuf *b, const char *s, size_t n);
@@ -26,7 +26,8 @@ void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf
 /* Percent-encodes everything but RFC 3986 unreserved characters. */
 void strbuf_append_urlenc(strbuf *b, const char *s);
 int strbuf_failed(const strbuf *b);
-/* Hands the string to the caller (free() it); NULL if anything failed. */
+/* Hands the string to the caller (free() it) and resets b; NULL (and b
+ * wiped and freed) if anything failed. */
 char *strbuf_steal(strbuf *b);
 /* Current contents, "" when empty. */
 const char *strbuf_str(const strbuf *b);

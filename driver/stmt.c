@@ -1,0 +1,511 @@
+/*
+ * stmt.c — preparing and executing statements, parameters, cancel,
+ * transactions, and the small statement-level calls.
+ *
+ * How execution works: SQLPrepare compiles the text with sqlite3_prepare_v2
+ * on the session database.  SQLExecute binds the parameters (read from the
+ * application's buffers now, as ODBC's deferred binding requires), then
+ * performs the FIRST sqlite3_step, so that errors — including REST errors
+ * raised inside the virtual tables — surface at execute time, and a SELECT's
+ * first row is buffered in the VM (row_state ROW_PENDING) for SQLFetch.
+ *
+ * One statement per call: text after the first statement (other than
+ * spaces, ';' and comments) is rejected with 42000 rather than silently
+ * ignored or run.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "driver.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- stepping, errors ----------------------------------------------------------- */
+
+/* SQLite calls this every 1000 VM instructions while a query timeout is set. */
+static int timeout_progress(void *arg)
+{
+    drv_stmt *s = arg;
+    if (s->deadline > 0 && now_s() > s->deadline) {
+        s->timed_out = 1;
+        return 1; /* makes the step return SQLITE_INTERRUPT */
+    }
+    return 0;
+}
+
+int stmt_step(drv_stmt *s)
+{
+    drv_dbc *c = s->dbc;
+    sqlite3 *db = stmt_db(s);
+
+    pthread_mutex_lock(&c->cancel_lock);
+    s->executing = 1;
+    s->cancel_requested = 0;
+    s->timed_out = 0;
+    pthread_mutex_unlock(&c->cancel_lock);
+
+    if (s->query_timeout > 0) {
+        s->deadline = now_s() + (double)s->query_timeout;
+        sqlite3_progress_handler(db, 1000, timeout_progress, s);
+    }
+    int rc = sqlite3_step(s->vm);
+    if (s->query_timeout > 0) {
+        sqlite3_progress_handler(db, 0, NULL, NULL);
+        s->deadline = 0;
+    }
+
+    pthread_mutex_lock(&c->cancel_lock);
+    s->executing = 0;
+    pthread_mutex_unlock(&c->cancel_lock);
+    return rc;
+}
+
+SQLRETURN stmt_sqlite_error(drv_stmt *s, int rc, SQLLEN row)
+{
+    sqlite3 *db = stmt_db(s);
+    if ((rc & 0xff) == SQLITE_INTERRUPT) {
+        if (s->timed_out) {
+            diag_post(&s->h.diag, "HYT00", rc, row, SQL_NO_COLUMN_NUMBER,
+                      "Query timeout expired (SQL_ATTR_QUERY_TIMEOUT = %lu s)",
+                      (unsigned long)s->query_timeout);
+            return SQL_ERROR;
+        }
+        if (s->cancel_requested) {
+            diag_post(&s->h.diag, "HY008", rc, row, SQL_NO_COLUMN_NUMBER, "Operation canceled");
+            return SQL_ERROR;
+        }
+    }
+    return diag_sqlite(&s->h.diag, sqlite3_extended_errcode(db), sqlite3_errmsg(db),
+                       azdo_session_last_error(s->dbc->session), row);
+}
+
+/* ---- prepare ------------------------------------------------------------------ */
+
+/* Skips spaces, ';' and SQL comments; returns the offset of the next token. */
+static size_t skip_filler(const char *s, size_t n, size_t i)
+{
+    while (i < n) {
+        char ch = s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == ';') {
+            i++;
+        } else if (ch == '-' && i + 1 < n && s[i + 1] == '-') {
+            while (i < n && s[i] != '\n')
+                i++;
+        } else if (ch == '/' && i + 1 < n && s[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'))
+                i++;
+            i = i + 1 < n ? i + 2 : n;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
+static SQLRETURN prepare_vm(drv_stmt *s, const char *sql, size_t n)
+{
+    if (!stmt_check_connected(s))
+        return SQL_ERROR;
+    if (s->has_cursor)
+        return diag_err(&s->h.diag, "24000", "Invalid cursor state: close the open result set first");
+    if (n > INT_MAX)
+        return diag_err(&s->h.diag, "HY090", "The statement text is too long");
+    stmt_drop_vm(s);
+
+    sqlite3 *db = stmt_db(s);
+    sqlite3_stmt *vm = NULL;
+    const char *tail = NULL;
+    azdo_session_clear_error(s->dbc->session);
+    int rc = sqlite3_prepare_v2(db, sql, (int)n, &vm, &tail);
+    if (rc != SQLITE_OK)
+        return stmt_sqlite_error(s, rc, SQL_NO_ROW_NUMBER);
+    if (!vm)
+        return diag_err(&s->h.diag, "42000", "Syntax error: the SQL statement is empty");
+    size_t used = tail ? (size_t)(tail - sql) : n;
+    if (skip_filler(sql, n, used) < n) {
+        sqlite3_finalize(vm);
+        return diag_err(&s->h.diag, "42000",
+                        "Only one SQL statement per call is supported: there is more text after the "
+                        "first statement; send each statement separately");
+    }
+    s->vm = vm;
+    s->ncols = sqlite3_column_count(vm);
+    return SQL_SUCCESS;
+}
+
+SQLRETURN drv_prepare(drv_stmt *s, const char *sql, SQLLEN len)
+{
+    if (!sql)
+        return diag_err(&s->h.diag, "HY009", "Invalid use of null pointer: no statement text");
+    return prepare_vm(s, sql, drv_inlen(sql, len));
+}
+
+/* ---- parameters ----------------------------------------------------------------- */
+
+SQLRETURN drv_bind_parameter(drv_stmt *s, SQLUSMALLINT num, SQLSMALLINT io, SQLSMALLINT ctype,
+                             SQLSMALLINT sql_type, SQLULEN col_size, SQLSMALLINT digits,
+                             SQLPOINTER ptr, SQLLEN buflen, SQLLEN *ind)
+{
+    if (num < 1)
+        return diag_err(&s->h.diag, "07009", "Invalid descriptor index: parameters are numbered from 1");
+    if (io != SQL_PARAM_INPUT)
+        return diag_err(&s->h.diag, "HYC00", "Only input parameters (SQL_PARAM_INPUT) are supported");
+    int chk = cv_ctype_check(ctype);
+    if (chk == 0)
+        return diag_err(&s->h.diag, "HY003", "Invalid application buffer type %d", (int)ctype);
+    if (chk < 0)
+        return diag_err(&s->h.diag, "HYC00", "C type %d is not supported for parameters yet", (int)ctype);
+    if (num > s->nparams) {
+        drv_param *p = realloc(s->params, (size_t)num * sizeof *p);
+        if (!p)
+            return diag_nomem(&s->h.diag);
+        memset(p + s->nparams, 0, (size_t)(num - s->nparams) * sizeof *p);
+        s->params = p;
+        s->nparams = num;
+    }
+    drv_param *p = &s->params[num - 1];
+    p->bound = 1;
+    p->io = io;
+    p->ctype = ctype;
+    p->sql_type = sql_type;
+    p->col_size = col_size;
+    p->digits = digits;
+    p->ptr = ptr;
+    p->buflen = buflen;
+    p->ind = ind;
+    return SQL_SUCCESS;
+}
+
+SQLRETURN drv_num_params(drv_stmt *s, SQLSMALLINT *n)
+{
+    if (!s->vm)
+        return diag_err(&s->h.diag, "HY010", "Function sequence error: no statement is prepared");
+    if (n)
+        *n = (SQLSMALLINT)sqlite3_bind_parameter_count(s->vm);
+    return SQL_SUCCESS;
+}
+
+static SQLRETURN bind_one(drv_stmt *s, int i, const drv_param *p)
+{
+    sqlite3_stmt *vm = s->vm;
+    SQLULEN off = s->param_bind_offset_ptr ? *s->param_bind_offset_ptr : 0;
+    const char *data = p->ptr ? (const char *)p->ptr + off : NULL;
+    SQLLEN *ind = p->ind ? (SQLLEN *)((char *)p->ind + off) : NULL;
+
+    if ((ind && *ind == SQL_NULL_DATA) || !data)
+        return sqlite3_bind_null(vm, i) == SQLITE_OK ? SQL_SUCCESS : diag_nomem(&s->h.diag);
+    if (ind && (*ind == SQL_DATA_AT_EXEC || *ind <= SQL_LEN_DATA_AT_EXEC_OFFSET))
+        return diag_err(&s->h.diag, "HYC00",
+                        "Parameter %d: data-at-execution parameters (SQLParamData/SQLPutData) are not "
+                        "supported yet; bind the whole value", i);
+
+    SQLSMALLINT ctype = p->ctype == SQL_C_DEFAULT ? cv_default_ctype(p->sql_type) : p->ctype;
+    SQLLEN len;
+    if (ctype == SQL_C_CHAR || ctype == SQL_C_WCHAR) {
+        len = ind ? *ind : SQL_NTS;
+        if (len < 0 && len != SQL_NTS)
+            return diag_err(&s->h.diag, "HY090", "Parameter %d: invalid string length %ld", i, (long)len);
+    } else if (ctype == SQL_C_BINARY) {
+        len = ind ? *ind : p->buflen;
+        if (len < 0)
+            return diag_err(&s->h.diag, "HY090", "Parameter %d: invalid binary length %ld", i, (long)len);
+    } else {
+        len = cv_ctype_size(ctype);
+    }
+
+    cv_param v;
+    cv_rc crc = cv_from_c(ctype, p->sql_type, data, len, &v);
+    if (cv_rc_is_error(crc)) {
+        diag_post(&s->h.diag, cv_rc_state(crc), 0, SQL_NO_ROW_NUMBER, i, "Parameter %d: %s", i,
+                  cv_rc_message(crc));
+        cv_param_free(&v);
+        return SQL_ERROR;
+    }
+    int rc;
+    switch (v.kind) {
+    case CV_INT: rc = sqlite3_bind_int64(vm, i, v.i); break;
+    case CV_FLOAT: rc = sqlite3_bind_double(vm, i, v.d); break;
+    case CV_TEXT: rc = sqlite3_bind_text64(vm, i, v.p, v.n, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    case CV_BLOB: rc = sqlite3_bind_blob64(vm, i, v.p, v.n, SQLITE_TRANSIENT); break;
+    default: rc = sqlite3_bind_null(vm, i); break;
+    }
+    cv_param_free(&v);
+    if (rc == SQLITE_TOOBIG)
+        return diag_err(&s->h.diag, "22001", "Parameter %d: the value is too long", i);
+    if (rc == SQLITE_NOMEM)
+        return diag_nomem(&s->h.diag);
+    if (rc != SQLITE_OK)
+        return diag_err(&s->h.diag, "HY000", "Parameter %d: %s", i, sqlite3_errstr(rc));
+    return SQL_SUCCESS;
+}
+
+static SQLRETURN bind_params(drv_stmt *s)
+{
+    int n = sqlite3_bind_parameter_count(s->vm);
+    sqlite3_clear_bindings(s->vm);
+    for (int i = 1; i <= n; i++) {
+        const drv_param *p = i <= s->nparams ? &s->params[i - 1] : NULL;
+        if (!p || !p->bound)
+            return diag_err(&s->h.diag, "07002",
+                            "COUNT field incorrect: the statement has %d parameter marker(s) but "
+                            "parameter %d is not bound (SQLBindParameter)", n, i);
+        SQLRETURN rc = bind_one(s, i, p);
+        if (rc != SQL_SUCCESS)
+            return rc;
+    }
+    return SQL_SUCCESS;
+}
+
+/* ---- execute ------------------------------------------------------------------ */
+
+/* The first keyword of the statement text, for SQLRowCount and SQL_NO_DATA. */
+static int first_keyword_is(sqlite3_stmt *vm, const char *kw)
+{
+    const char *sql = sqlite3_sql(vm);
+    if (!sql)
+        return 0;
+    size_t n = strlen(sql);
+    size_t i = skip_filler(sql, n, 0);
+    size_t k = strlen(kw);
+    return n - i >= k && strncasecmp(sql + i, kw, k) == 0 &&
+           (i + k == n || !((sql[i + k] >= 'A' && sql[i + k] <= 'Z') || (sql[i + k] >= 'a' && sql[i + k] <= 'z')));
+}
+
+static SQLRETURN execute_vm(drv_stmt *s)
+{
+    SQLRETURN rc = SQL_SUCCESS;
+    stmt_reset_cursor(s);
+    stmt_forget_cols(s); /* expression types follow the new first row */
+    s->row_count = -1;
+    s->executed = 0;
+    if (s->params_processed_ptr)
+        *s->params_processed_ptr = 0;
+    if (!s->internal_params) {
+        rc = bind_params(s);
+        if (rc != SQL_SUCCESS) {
+            if (s->param_status_ptr)
+                s->param_status_ptr[0] = SQL_PARAM_ERROR;
+            return rc;
+        }
+    }
+    azdo_session_clear_error(s->dbc->session);
+    int r = stmt_step(s);
+    if (s->params_processed_ptr)
+        *s->params_processed_ptr = 1;
+    if (r == SQLITE_ROW) {
+        s->has_cursor = 1;
+        s->row_state = ROW_PENDING;
+    } else if (r == SQLITE_DONE) {
+        if (s->ncols > 0) {
+            s->has_cursor = 1; /* an empty result set is still a result set */
+            s->row_state = ROW_END;
+        } else {
+            int dml = !sqlite3_stmt_readonly(s->vm) &&
+                      (first_keyword_is(s->vm, "INSERT") || first_keyword_is(s->vm, "UPDATE") ||
+                       first_keyword_is(s->vm, "DELETE") || first_keyword_is(s->vm, "REPLACE") ||
+                       first_keyword_is(s->vm, "WITH"));
+            s->row_count = dml ? sqlite3_changes(stmt_db(s)) : -1;
+            sqlite3_reset(s->vm);
+            /* ODBC 3: a searched UPDATE/DELETE that touched no row returns SQL_NO_DATA */
+            if (s->row_count == 0 && (long)s->dbc->odbc_version >= (long)SQL_OV_ODBC3 &&
+                (first_keyword_is(s->vm, "UPDATE") || first_keyword_is(s->vm, "DELETE")))
+                rc = SQL_NO_DATA;
+        }
+    } else {
+        if (s->param_status_ptr)
+            s->param_status_ptr[0] = SQL_PARAM_ERROR;
+        rc = stmt_sqlite_error(s, r, SQL_NO_ROW_NUMBER);
+        sqlite3_reset(s->vm);
+        return rc;
+    }
+    s->executed = 1;
+    if (s->param_status_ptr)
+        s->param_status_ptr[0] = SQL_PARAM_SUCCESS;
+    return rc;
+}
+
+SQLRETURN drv_execute(drv_stmt *s)
+{
+    if (!stmt_check_connected(s))
+        return SQL_ERROR;
+    if (!s->vm)
+        return diag_err(&s->h.diag, "HY010", "Function sequence error: no statement is prepared");
+    if (s->has_cursor)
+        return diag_err(&s->h.diag, "24000", "Invalid cursor state: close the open result set first");
+    return execute_vm(s);
+}
+
+SQLRETURN drv_exec_direct(drv_stmt *s, const char *sql, SQLLEN len)
+{
+    SQLRETURN rc = drv_prepare(s, sql, len);
+    if (rc != SQL_SUCCESS)
+        return rc;
+    return execute_vm(s);
+}
+
+SQLRETURN stmt_exec_internal(drv_stmt *s, const char *sql, const char *const *args, int nargs,
+                             const drv_catcol *catcols)
+{
+    SQLRETURN rc = prepare_vm(s, sql, strlen(sql));
+    if (rc != SQL_SUCCESS)
+        return rc;
+    s->catcols = catcols;
+    s->internal_params = 1;
+    for (int i = 0; i < nargs; i++) {
+        int r = args[i] ? sqlite3_bind_text(s->vm, i + 1, args[i], -1, SQLITE_TRANSIENT)
+                        : sqlite3_bind_null(s->vm, i + 1);
+        if (r != SQLITE_OK)
+            return diag_nomem(&s->h.diag);
+    }
+    return execute_vm(s);
+}
+
+/* ---- results bookkeeping --------------------------------------------------------- */
+
+SQLRETURN drv_row_count(drv_stmt *s, SQLLEN *n)
+{
+    /* -1 after a SELECT, never an error: pyodbc calls this after every execute */
+    if (n)
+        *n = s->row_count;
+    return SQL_SUCCESS;
+}
+
+SQLRETURN drv_more_results(drv_stmt *s)
+{
+    /* one result set per statement: discard it and say there is no other */
+    if (s->has_cursor)
+        stmt_reset_cursor(s);
+    return SQL_NO_DATA;
+}
+
+SQLRETURN drv_free_stmt(drv_stmt *s, SQLUSMALLINT option)
+{
+    switch (option) {
+    case SQL_CLOSE:
+        stmt_reset_cursor(s);
+        return SQL_SUCCESS;
+    case SQL_UNBIND:
+        free(s->binds);
+        s->binds = NULL;
+        s->nbinds = 0;
+        return SQL_SUCCESS;
+    case SQL_RESET_PARAMS:
+        /* Only forget the application's buffers.  The values bound in SQLite
+         * stay: a row of "SELECT ?" still points at them (pyodbc resets the
+         * parameters right after SQLExecute, before fetching), and the next
+         * execute rebinds everything anyway. */
+        free(s->params);
+        s->params = NULL;
+        s->nparams = 0;
+        return SQL_SUCCESS;
+    default:
+        return diag_err(&s->h.diag, "HY092", "Invalid SQLFreeStmt option %u", (unsigned)option);
+    }
+}
+
+SQLRETURN drv_close_cursor(drv_stmt *s)
+{
+    if (!s->has_cursor)
+        return diag_err(&s->h.diag, "24000", "Invalid cursor state: no cursor is open");
+    stmt_reset_cursor(s);
+    return SQL_SUCCESS;
+}
+
+SQLRETURN drv_cancel(SQLHSTMT h)
+{
+    /* Runs beside a call that holds the connection lock: touch only what
+     * cancel_lock guards.  With nothing executing, SQLCancel has no effect
+     * (ODBC 3.5 semantics). */
+    if (!handle_is(h, SQL_HANDLE_STMT))
+        return SQL_INVALID_HANDLE;
+    drv_stmt *s = h;
+    drv_dbc *c = s->dbc;
+    pthread_mutex_lock(&c->cancel_lock);
+    if (s->executing && c->session) {
+        s->cancel_requested = 1;
+        sqlite3_interrupt(azdo_session_db(c->session));
+    }
+    pthread_mutex_unlock(&c->cancel_lock);
+    return SQL_SUCCESS;
+}
+
+SQLRETURN drv_end_tran(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT completion)
+{
+    /* Writes are applied immediately (there is nothing to commit or roll
+     * back), so both succeed; pyodbc rolls back on every close. */
+    if (type == SQL_HANDLE_ENV) {
+        drv_env *e = env_enter(h);
+        if (!e)
+            return SQL_INVALID_HANDLE;
+        if (completion != SQL_COMMIT && completion != SQL_ROLLBACK)
+            return env_leave(e, diag_err(&e->h.diag, "HY012", "Invalid transaction operation code"));
+        return env_leave(e, SQL_SUCCESS);
+    }
+    if (type == SQL_HANDLE_DBC) {
+        drv_dbc *c = dbc_enter(h);
+        if (!c)
+            return SQL_INVALID_HANDLE;
+        if (completion != SQL_COMMIT && completion != SQL_ROLLBACK)
+            return dbc_leave(c, diag_err(&c->h.diag, "HY012", "Invalid transaction operation code"));
+        if (!c->session)
+            return dbc_leave(c, diag_err(&c->h.diag, "08003", "Connection not open"));
+        return dbc_leave(c, SQL_SUCCESS);
+    }
+    return SQL_INVALID_HANDLE;
+}
+
+SQLRETURN drv_native_sql(drv_dbc *c, const char *in, SQLLEN inlen, const drv_strout *out,
+                         SQLLEN *outlen)
+{
+    if (!in)
+        return diag_err(&c->h.diag, "HY009", "Invalid use of null pointer");
+    /* no escape-sequence translation yet: the text goes to SQLite unchanged */
+    int t = drv_strout_put(out, in, drv_inlen(in, inlen), outlen);
+    if (t < 0)
+        return diag_nomem(&c->h.diag);
+    return t ? diag_warn(&c->h.diag, "01004", "String data, right truncated") : SQL_SUCCESS;
+}
+
+SQLRETURN drv_get_cursor_name(drv_stmt *s, const drv_strout *out, SQLLEN *outlen)
+{
+    if (!s->cursor_name) {
+        char name[40];
+        snprintf(name, sizeof name, "SQL_CUR%lx", (unsigned long)(uintptr_t)s);
+        s->cursor_name = strdup(name);
+        if (!s->cursor_name)
+            return diag_nomem(&s->h.diag);
+    }
+    int t = drv_strout_put(out, s->cursor_name, strlen(s->cursor_name), outlen);
+    if (t < 0)
+        return diag_nomem(&s->h.diag);
+    return t ? diag_warn(&s->h.diag, "01004", "String data, right truncated") : SQL_SUCCESS;
+}
+
+SQLRETURN drv_set_cursor_name(drv_stmt *s, const char *name, SQLLEN len)
+{
+    if (!name)
+        return diag_err(&s->h.diag, "HY009", "Invalid use of null pointer");
+    size_t n = drv_inlen(name, len);
+    if (n == 0 || n > 128 || (n >= 6 && strncasecmp(name, "SQLCUR", 6) == 0) ||
+        (n >= 7 && strncasecmp(name, "SQL_CUR", 7) == 0))
+        return diag_err(&s->h.diag, "34000", "Invalid cursor name");
+    if (s->has_cursor)
+        return diag_err(&s->h.diag, "24000", "Invalid cursor state");
+    char *d = strndup(name, n);
+    if (!d)
+        return diag_nomem(&s->h.diag);
+    free(s->cursor_name);
+    s->cursor_name = d;
+    return SQL_SUCCESS;
+}

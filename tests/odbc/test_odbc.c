@@ -1,0 +1,1223 @@
+/*
+ * test_odbc.c — the driver through the REAL unixODBC driver manager.
+ *
+ * Linked with -lodbc only: every call goes DM -> libazdoodbc.so, exactly as
+ * for isql, pyodbc or a BI tool.  Where it connects:
+ *   - AZDO_TEST_DSN set (make check: tests/run-test.sh starts the emulator
+ *     and writes a sandbox ODBCSYSINI with DSN AzDOEmu): that DSN; the driver
+ *     name, Url and PWD for DSN-less connections are read from
+ *     $ODBCSYSINI/odbc.ini.
+ *   - otherwise: a sandbox written here (odbcinst.ini + odbc.ini in a temp
+ *     dir, ODBCSYSINI pointing at it) for the driver at $AZDO_DRIVER_SO (or
+ *     the build tree's), Url=$AZDO_TEST_URL, PWD=$AZDO_TEST_PAT.  When that
+ *     backend cannot be reached the test is skipped (exit 77).
+ * The checks use expressions and catalog metadata, so they hold for any data
+ * behind WorkItems.
+ */
+#include <pthread.h>
+#include <sql.h>
+#include <sqlext.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef AZDO_BUILD_DRIVER_SO
+#define AZDO_BUILD_DRIVER_SO ".libs/libazdoodbc.so"
+#endif
+
+static int checks, failures;
+static const char *group = "";
+
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        checks++;                                                          \
+        if (!(cond)) {                                                     \
+            failures++;                                                    \
+            fprintf(stderr, "FAIL [%s] %s:%d: ", group, __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+        }                                                                  \
+    } while (0)
+
+static char dsn[128];
+static char drv_name[256];
+static char url[512];
+static char pat[512];
+static char project[256];
+
+/* ---- helpers ------------------------------------------------------------------- */
+
+/* First diagnostic of a handle: state into st (6 bytes), message into msg. */
+static void diag(SQLSMALLINT type, SQLHANDLE h, char *st, char *msg, size_t msglen)
+{
+    SQLINTEGER native = 0;
+    SQLSMALLINT len = 0;
+    st[0] = msg[0] = '\0';
+    SQLGetDiagRec(type, h, 1, (SQLCHAR *)st, &native, (SQLCHAR *)msg, (SQLSMALLINT)msglen, &len);
+}
+
+static const char *why(SQLSMALLINT type, SQLHANDLE h)
+{
+    static char buf[1200];
+    char st[6], msg[1024];
+    diag(type, h, st, msg, sizeof msg);
+    snprintf(buf, sizeof buf, "%s %s", st, msg);
+    return buf;
+}
+
+#define OK(rc, type, h) CHECK(SQL_SUCCEEDED(rc), "rc=%d %s", (int)(rc), why(type, h))
+
+static void expect_state(SQLRETURN rc, SQLSMALLINT type, SQLHANDLE h, const char *want, const char *what)
+{
+    char st[6], msg[1024];
+    diag(type, h, st, msg, sizeof msg);
+    CHECK(rc == SQL_ERROR, "%s: rc=%d, want SQL_ERROR", what, (int)rc);
+    CHECK(strcmp(st, want) == 0, "%s: state %s, want %s (%s)", what, st, want, msg);
+    CHECK(!pat[0] || !strstr(msg, pat), "%s: the PAT appears in a message", what);
+}
+
+static void start(const char *g)
+{
+    group = g;
+    printf("# %s\n", g);
+}
+
+/* Reads `key` of section [sect] from an ini file; "" when absent. */
+static void ini_get(const char *path, const char *sect, const char *key, char *out, size_t n)
+{
+    FILE *f = fopen(path, "r");
+    char line[1024];
+    int in = 0;
+    out[0] = '\0';
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f)) {
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        p[strcspn(p, "\r\n")] = '\0';
+        if (*p == '[') {
+            char *e = strchr(p, ']');
+            in = e && (size_t)(e - p - 1) == strlen(sect) && strncasecmp(p + 1, sect, strlen(sect)) == 0;
+            continue;
+        }
+        char *eq = strchr(p, '=');
+        if (!in || !eq)
+            continue;
+        char *k = p, *ke = eq;
+        while (ke > k && (ke[-1] == ' ' || ke[-1] == '\t'))
+            ke--;
+        if ((size_t)(ke - k) != strlen(key) || strncasecmp(k, key, strlen(key)) != 0)
+            continue;
+        char *v = eq + 1;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        size_t vl = strlen(v);
+        while (vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t'))
+            v[--vl] = '\0';
+        snprintf(out, n, "%s", v);
+        break;
+    }
+    fclose(f);
+}
+
+static char sandbox_dir[64];
+
+static void remove_sandbox(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/odbcinst.ini", sandbox_dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/odbc.ini", sandbox_dir);
+    unlink(path);
+    rmdir(sandbox_dir);
+}
+
+static int setup_sandbox(void)
+{
+    const char *env_dsn = getenv("AZDO_TEST_DSN");
+    const char *sysini = getenv("ODBCSYSINI");
+    char path[1024];
+    if (env_dsn && *env_dsn && sysini && *sysini) {
+        snprintf(dsn, sizeof dsn, "%s", env_dsn);
+        snprintf(path, sizeof path, "%s/odbc.ini", sysini);
+        ini_get(path, dsn, "Driver", drv_name, sizeof drv_name);
+        ini_get(path, dsn, "Url", url, sizeof url);
+        ini_get(path, dsn, "PWD", pat, sizeof pat);
+        ini_get(path, dsn, "Project", project, sizeof project);
+        return 0;
+    }
+    /* our own sandbox */
+    char *dir = sandbox_dir;
+    snprintf(sandbox_dir, sizeof sandbox_dir, "%s", "/tmp/azdo-odbc-test.XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    atexit(remove_sandbox);
+    const char *so = getenv("AZDO_DRIVER_SO");
+    const char *u = getenv("AZDO_TEST_URL");
+    const char *p = getenv("AZDO_TEST_PAT");
+    snprintf(dsn, sizeof dsn, "AzDOTest");
+    snprintf(drv_name, sizeof drv_name, "AzDOTestDriver");
+    snprintf(url, sizeof url, "%s", u && *u ? u : "http://127.0.0.1:9/fabrikam");
+    snprintf(pat, sizeof pat, "%s", p && *p ? p : "test-pat-not-a-secret");
+    snprintf(path, sizeof path, "%s/odbcinst.ini", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "[%s]\nDriver=%s\nThreading=1\n", drv_name, so && *so ? so : AZDO_BUILD_DRIVER_SO);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/odbc.ini", dir);
+    f = fopen(path, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "[%s]\nDriver=%s\nUrl=%s\nPWD=%s\n", dsn, drv_name, url, pat);
+    fclose(f);
+    setenv("ODBCSYSINI", dir, 1);
+    unsetenv("ODBCINI");
+    return 1;
+}
+
+static SQLHENV env;
+
+static SQLHDBC new_dbc(void)
+{
+    SQLHDBC dbc = SQL_NULL_HDBC;
+    SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc);
+    return dbc;
+}
+
+static SQLHDBC connect_dsn(void)
+{
+    SQLHDBC dbc = new_dbc();
+    SQLRETURN rc = SQLConnect(dbc, (SQLCHAR *)dsn, SQL_NTS, NULL, 0, NULL, 0);
+    if (!SQL_SUCCEEDED(rc)) {
+        fprintf(stderr, "connect to %s failed: %s\n", dsn, why(SQL_HANDLE_DBC, dbc));
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+        return SQL_NULL_HDBC;
+    }
+    return dbc;
+}
+
+static void drop(SQLHDBC dbc)
+{
+    SQLDisconnect(dbc);
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+}
+
+static SQLHSTMT new_stmt(SQLHDBC dbc)
+{
+    SQLHSTMT st = SQL_NULL_HSTMT;
+    SQLRETURN rc = SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    return st;
+}
+
+static SQLRETURN exec(SQLHSTMT st, const char *sql)
+{
+    return SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS);
+}
+
+/* UTF-16 helpers for the W tests */
+static size_t w_from(const char *ascii_or_u8, SQLWCHAR *out, size_t cap)
+{
+    /* enough UTF-8 decoding for the test strings (BMP + one astral plane) */
+    const unsigned char *s = (const unsigned char *)ascii_or_u8;
+    size_t n = 0;
+    while (*s && n + 2 < cap) {
+        unsigned cp;
+        if (*s < 0x80) {
+            cp = *s++;
+        } else if ((*s & 0xE0) == 0xC0) {
+            cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
+            s += 2;
+        } else if ((*s & 0xF0) == 0xE0) {
+            cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+            s += 3;
+        } else {
+            cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
+            s += 4;
+        }
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            out[n++] = (SQLWCHAR)(0xD800 + (cp >> 10));
+            out[n++] = (SQLWCHAR)(0xDC00 + (cp & 0x3FF));
+        } else {
+            out[n++] = (SQLWCHAR)cp;
+        }
+    }
+    out[n] = 0;
+    return n;
+}
+
+static int w_eq_ascii(const SQLWCHAR *w, const char *a)
+{
+    for (; *a; a++, w++)
+        if (*w != (unsigned char)*a)
+            return 0;
+    return *w == 0;
+}
+
+/* ---- tests ------------------------------------------------------------------------ */
+
+static void test_info(SQLHDBC dbc)
+{
+    start("SQLGetInfo / SQLGetFunctions");
+    char buf[256];
+    SQLSMALLINT len = 0;
+    SQLRETURN rc = SQLGetInfo(dbc, SQL_DBMS_NAME, buf, sizeof buf, &len);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(strcmp(buf, "Azure DevOps") == 0 && len == 12, "DBMS_NAME '%s' (%d)", buf, len);
+    rc = SQLGetInfo(dbc, SQL_DRIVER_ODBC_VER, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "03.80") == 0, "DRIVER_ODBC_VER '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_DRIVER_NAME, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "libazdoodbc.so") == 0, "DRIVER_NAME '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_DRIVER_VER, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strlen(buf) == 10 && buf[2] == '.', "DRIVER_VER '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_DBMS_VER, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strlen(buf) == 10, "DBMS_VER '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_DATA_SOURCE_NAME, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, dsn) == 0, "DATA_SOURCE_NAME '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_DATABASE_NAME, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && len > 0, "DATABASE_NAME '%s'", buf);
+    if (project[0])
+        CHECK(strcmp(buf, project) == 0, "DATABASE_NAME '%s' is the project '%s'", buf, project);
+    rc = SQLGetInfo(dbc, SQL_SERVER_NAME, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && len > 0 && !strstr(buf, "/"), "SERVER_NAME '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_USER_NAME, buf, sizeof buf, &len);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    rc = SQLGetInfo(dbc, SQL_IDENTIFIER_QUOTE_CHAR, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "\"") == 0, "IDENTIFIER_QUOTE_CHAR '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_CATALOG_NAME, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "N") == 0, "CATALOG_NAME '%s'", buf);
+    rc = SQLGetInfo(dbc, SQL_NEED_LONG_DATA_LEN, buf, sizeof buf, &len);
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "N") == 0, "NEED_LONG_DATA_LEN '%s'", buf);
+
+    /* truncation: 01004 with the full length */
+    rc = SQLGetInfo(dbc, SQL_DBMS_NAME, buf, 6, &len);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO && len == 12 && strcmp(buf, "Azure") == 0,
+          "truncated DBMS_NAME rc=%d len=%d '%s'", (int)rc, len, buf);
+    char st[6], msg[512];
+    diag(SQL_HANDLE_DBC, dbc, st, msg, sizeof msg);
+    CHECK(strcmp(st, "01004") == 0, "truncation state %s", st);
+
+    SQLUSMALLINT u16 = 99;
+    SQLUINTEGER u32 = 99;
+    rc = SQLGetInfo(dbc, SQL_TXN_CAPABLE, &u16, sizeof u16, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && u16 == SQL_TC_NONE, "TXN_CAPABLE %u", u16);
+    rc = SQLGetInfo(dbc, SQL_CURSOR_COMMIT_BEHAVIOR, &u16, sizeof u16, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && u16 == SQL_CB_PRESERVE, "CURSOR_COMMIT_BEHAVIOR %u", u16);
+    rc = SQLGetInfo(dbc, SQL_GETDATA_EXTENSIONS, &u32, sizeof u32, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && u32 == (SQL_GD_ANY_COLUMN | SQL_GD_ANY_ORDER | SQL_GD_BOUND),
+          "GETDATA_EXTENSIONS %u", (unsigned)u32);
+    rc = SQLGetInfo(dbc, SQL_SCHEMA_USAGE, &u32, sizeof u32, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && u32 == 0, "SCHEMA_USAGE");
+    rc = SQLGetInfo(dbc, SQL_MAX_COLUMN_NAME_LEN, &u16, sizeof u16, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && u16 > 0, "MAX_COLUMN_NAME_LEN");
+    rc = SQLGetInfo(dbc, 1750 /* SQL_DTC_TRANSITION_COST */, &u32, sizeof u32, NULL);
+    CHECK(SQL_SUCCEEDED(rc), "DTC_TRANSITION_COST answered");
+    rc = SQLGetInfo(dbc, 180 /* SQL_RETURN_ESCAPE_CLAUSE */, &u32, sizeof u32, NULL);
+    CHECK(SQL_SUCCEEDED(rc), "RETURN_ESCAPE_CLAUSE answered");
+    rc = SQLGetInfo(dbc, 9999, buf, sizeof buf, &len);
+    expect_state(rc, SQL_HANDLE_DBC, dbc, "HY096", "unknown info type");
+
+    SQLUSMALLINT yes = 0;
+    rc = SQLGetFunctions(dbc, SQL_API_SQLMORERESULTS, &yes);
+    CHECK(SQL_SUCCEEDED(rc) && yes == SQL_TRUE, "MORERESULTS supported");
+    rc = SQLGetFunctions(dbc, SQL_API_SQLBROWSECONNECT, &yes);
+    CHECK(SQL_SUCCEEDED(rc) && yes == SQL_FALSE, "BROWSECONNECT not supported");
+    SQLUSMALLINT bits[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE];
+    rc = SQLGetFunctions(dbc, SQL_API_ODBC3_ALL_FUNCTIONS, bits);
+    CHECK(SQL_SUCCEEDED(rc) && SQL_FUNC_EXISTS(bits, SQL_API_SQLGETDATA) &&
+              SQL_FUNC_EXISTS(bits, SQL_API_SQLFETCHSCROLL) && !SQL_FUNC_EXISTS(bits, SQL_API_SQLSETPOS),
+          "ODBC3_ALL_FUNCTIONS bitmap");
+    SQLUSMALLINT all[100];
+    rc = SQLGetFunctions(dbc, SQL_API_ALL_FUNCTIONS, all);
+    CHECK(SQL_SUCCEEDED(rc) && all[SQL_API_SQLTABLES] && all[SQL_API_SQLCOLUMNS] && !all[SQL_API_SQLSETPOS],
+          "ALL_FUNCTIONS array");
+}
+
+static void test_connect_attrs(SQLHDBC dbc)
+{
+    start("connection attributes and transactions");
+    SQLRETURN rc = SQLSetConnectAttr(dbc, SQL_ATTR_AUTOCOMMIT, (SQLPOINTER)SQL_AUTOCOMMIT_OFF, 0);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    SQLUINTEGER v = 99;
+    rc = SQLGetConnectAttr(dbc, SQL_ATTR_AUTOCOMMIT, &v, sizeof v, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && v == SQL_AUTOCOMMIT_OFF, "AUTOCOMMIT reads back off");
+    OK(SQLEndTran(SQL_HANDLE_DBC, dbc, SQL_COMMIT), SQL_HANDLE_DBC, dbc);
+    OK(SQLEndTran(SQL_HANDLE_DBC, dbc, SQL_ROLLBACK), SQL_HANDLE_DBC, dbc);
+    rc = SQLSetConnectAttr(dbc, SQL_ATTR_AUTOCOMMIT, (SQLPOINTER)SQL_AUTOCOMMIT_ON, 0);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    OK(SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)30, 0), SQL_HANDLE_DBC, dbc);
+    OK(SQLSetConnectAttr(dbc, SQL_ATTR_CONNECTION_TIMEOUT, (SQLPOINTER)30, 0), SQL_HANDLE_DBC, dbc);
+    OK(SQLSetConnectAttr(dbc, SQL_ATTR_ACCESS_MODE, (SQLPOINTER)SQL_MODE_READ_ONLY, 0), SQL_HANDLE_DBC, dbc);
+    OK(SQLSetConnectAttr(dbc, SQL_ATTR_ACCESS_MODE, (SQLPOINTER)SQL_MODE_READ_WRITE, 0), SQL_HANDLE_DBC, dbc);
+    OK(SQLSetConnectAttr(dbc, SQL_ATTR_TXN_ISOLATION, (SQLPOINTER)SQL_TXN_READ_COMMITTED, 0), SQL_HANDLE_DBC, dbc);
+    rc = SQLSetConnectAttr(dbc, 987654, (SQLPOINTER)1, 0);
+    expect_state(rc, SQL_HANDLE_DBC, dbc, "HY092", "unknown connection attribute");
+}
+
+static void test_connect_errors(void)
+{
+    start("connect errors");
+    char cs[2048];
+    SQLCHAR out[1024];
+    SQLSMALLINT outlen;
+    struct {
+        const char *fmt;
+        const char *state, *fragment;
+    } cases[] = {
+        {"DRIVER={%s};Url=http://dev.example.com/fabrikam;PWD=%s", "08001", "local test server"},
+        {"DRIVER={%s};Url=ftp://x/y;PWD=%s", "08001", "https://"},
+        {"DRIVER={%s};PWD=%s", "08001", "Organization"},
+        {"DRIVER={%s};Organization=fab/rikam;PWD=%s", "08001", "Organization"},
+        {"DRIVER={%s};Organization=fabrikam;Timeout=soon;PWD=%s", "08001", "Timeout"},
+        {"DRIVER={%s};Organization=fabrikam;ApiVersion=latest;PWD=%s", "08001", "ApiVersion"},
+        {"DRIVER={%s};Organization=fabrikam;PWD={%s", "08001", "closing"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        SQLHDBC dbc = new_dbc();
+        snprintf(cs, sizeof cs, cases[i].fmt, drv_name, pat);
+        SQLRETURN rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, out, sizeof out, &outlen,
+                                        SQL_DRIVER_NOPROMPT);
+        char st[6], msg[1024];
+        diag(SQL_HANDLE_DBC, dbc, st, msg, sizeof msg);
+        CHECK(rc == SQL_ERROR && strcmp(st, cases[i].state) == 0 && strstr(msg, cases[i].fragment),
+              "case %zu: rc=%d %s %s", i, (int)rc, st, msg);
+        CHECK(!strstr(msg, pat), "case %zu: PAT in the message", i);
+        CHECK(strstr(msg, "[azdo-odbc][Azure DevOps]") != NULL, "case %zu: message prefix: %s", i, msg);
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+    }
+    /* no PAT at all */
+    SQLHDBC dbc = new_dbc();
+    snprintf(cs, sizeof cs, "DRIVER={%s};Url=%s", drv_name, url);
+    SQLRETURN rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
+    char st[6], msg[1024];
+    diag(SQL_HANDLE_DBC, dbc, st, msg, sizeof msg);
+    CHECK(rc == SQL_ERROR && strcmp(st, "28000") == 0 &&
+              strstr(msg, "No personal access token: set PWD in the connection string or the DSN"),
+          "missing PAT: %s %s", st, msg);
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+    /* the connection string beats the DSN */
+    dbc = new_dbc();
+    snprintf(cs, sizeof cs, "DSN=%s;Url=http://dev.example.com/x", dsn);
+    rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
+    expect_state(rc, SQL_HANDLE_DBC, dbc, "08001", "Url in the connection string overrides the DSN");
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+}
+
+static void test_driver_connect(void)
+{
+    start("SQLDriverConnect and the out connection string");
+    char cs[2048];
+    SQLCHAR out[2048];
+    SQLSMALLINT outlen = 0;
+
+    /* DSN-less, the application supplies the PAT: it is repeated */
+    SQLHDBC dbc = new_dbc();
+    snprintf(cs, sizeof cs, "DRIVER={%s};Url=%s;PWD=%s;%s%s%sExtraKey=kept", drv_name, url, pat,
+             project[0] ? "Project={" : "", project, project[0] ? "};" : "");
+    SQLRETURN rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, out, sizeof out, &outlen,
+                                    SQL_DRIVER_NOPROMPT);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(outlen == (SQLSMALLINT)strlen((char *)out), "out length %d", outlen);
+    CHECK(strstr((char *)out, "DRIVER=") && strstr((char *)out, "PWD=") && strstr((char *)out, "ExtraKey=kept") &&
+              strstr((char *)out, "ApiVersion=7.1") && strstr((char *)out, "Timeout=100"),
+          "out string '%s'", (char *)out);
+    drop(dbc);
+
+    /* reuse the out string as it is */
+    dbc = new_dbc();
+    char again[2048];
+    snprintf(again, sizeof again, "%s", (char *)out);
+    rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)again, SQL_NTS, out, sizeof out, &outlen, SQL_DRIVER_COMPLETE);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    drop(dbc);
+
+    /* through the DSN: the DSN's PAT never appears */
+    dbc = new_dbc();
+    snprintf(cs, sizeof cs, "DSN=%s", dsn);
+    rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, out, sizeof out, &outlen, SQL_DRIVER_NOPROMPT);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(strncmp((char *)out, "DSN=", 4) == 0 && !strstr((char *)out, "PWD") && !strstr((char *)out, pat),
+          "DSN out string '%s'", (char *)out);
+    drop(dbc);
+
+    /* a small buffer: 01004 and the full length */
+    dbc = new_dbc();
+    rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, out, 10, &outlen, SQL_DRIVER_NOPROMPT);
+    char st[6], msg[512];
+    diag(SQL_HANDLE_DBC, dbc, st, msg, sizeof msg);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO && strcmp(st, "01004") == 0 && outlen > 10 && strlen((char *)out) == 9,
+          "truncated out string rc=%d %s len=%d", (int)rc, st, outlen);
+    drop(dbc);
+}
+
+static void test_types_and_getdata(SQLHDBC dbc)
+{
+    start("execute, describe, SQLGetData");
+    SQLHSTMT st = new_stmt(dbc);
+    SQLRETURN rc = exec(st, "SELECT 'Zo\xc3\xab \xf0\x9f\x98\x80' AS s, 42 AS i, 4.5 AS d, "
+                            "'2024-01-02 03:04:05.1234567' AS ts, NULL AS n, -7 AS neg");
+    OK(rc, SQL_HANDLE_STMT, st);
+    SQLSMALLINT ncols = 0;
+    OK(SQLNumResultCols(st, &ncols), SQL_HANDLE_STMT, st);
+    CHECK(ncols == 6, "ncols %d", ncols);
+    SQLLEN rows = 0;
+    OK(SQLRowCount(st, &rows), SQL_HANDLE_STMT, st);
+    CHECK(rows == -1, "SQLRowCount after SELECT is %ld", (long)rows);
+
+    struct {
+        SQLSMALLINT type;
+        SQLULEN size;
+        const char *name;
+    } want[] = {{SQL_WVARCHAR, 65535, "s"}, {SQL_BIGINT, 19, "i"}, {SQL_DOUBLE, 15, "d"},
+                {SQL_WVARCHAR, 65535, "ts"}, {SQL_WVARCHAR, 65535, "n"}, {SQL_BIGINT, 19, "neg"}};
+    for (SQLUSMALLINT c = 1; c <= 6; c++) {
+        char name[64];
+        SQLSMALLINT nl, type, digits, nullable;
+        SQLULEN size;
+        rc = SQLDescribeCol(st, c, (SQLCHAR *)name, sizeof name, &nl, &type, &size, &digits, &nullable);
+        OK(rc, SQL_HANDLE_STMT, st);
+        CHECK(strcmp(name, want[c - 1].name) == 0 && type == want[c - 1].type && size == want[c - 1].size,
+              "column %u: %s type %d size %lu", c, name, type, (unsigned long)size);
+        SQLLEN disp = 0;
+        OK(SQLColAttribute(st, c, SQL_DESC_DISPLAY_SIZE, NULL, 0, NULL, &disp), SQL_HANDLE_STMT, st);
+        CHECK(disp >= 11 && disp != 255, "column %u display size %ld", c, (long)disp);
+    }
+    char tn[64];
+    SQLSMALLINT tnl;
+    OK(SQLColAttribute(st, 1, SQL_DESC_TYPE_NAME, tn, sizeof tn, &tnl, NULL), SQL_HANDLE_STMT, st);
+    CHECK(strcmp(tn, "VARCHAR") == 0, "TYPE_NAME %s", tn);
+    OK(SQLColAttribute(st, 2, SQL_DESC_LABEL, tn, sizeof tn, &tnl, NULL), SQL_HANDLE_STMT, st);
+    CHECK(strcmp(tn, "i") == 0, "LABEL %s", tn);
+
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    char buf[128];
+    SQLLEN ind = 0;
+    rc = SQLGetData(st, 1, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(rc == SQL_SUCCESS && ind == 9 && strcmp(buf, "Zo\xc3\xab \xf0\x9f\x98\x80") == 0,
+          "s as CHAR rc=%d ind=%ld", (int)rc, (long)ind);
+    rc = SQLGetData(st, 1, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(rc == SQL_NO_DATA, "second SQLGetData on a finished column: rc=%d", (int)rc);
+    SQLINTEGER i32 = 0;
+    rc = SQLGetData(st, 2, SQL_C_SLONG, &i32, 0, &ind);
+    CHECK(rc == SQL_SUCCESS && i32 == 42 && ind == 4, "i as SLONG %d", (int)i32);
+    SQLWCHAR w[32];
+    rc = SQLGetData(st, 1, SQL_C_WCHAR, w, sizeof w, &ind); /* back to column 1: from its start */
+    CHECK(rc == SQL_SUCCESS && ind == 12 && w[2] == 0xEB && w[4] == 0xD83D && w[5] == 0xDE00 && w[6] == 0,
+          "s as WCHAR rc=%d ind=%ld", (int)rc, (long)ind);
+    SQLBIGINT i64 = 0;
+    rc = SQLGetData(st, 6, SQL_C_SBIGINT, &i64, 0, NULL);
+    CHECK(rc == SQL_SUCCESS && i64 == -7, "neg as SBIGINT");
+    SQLUINTEGER u32;
+    rc = SQLGetData(st, 6, SQL_C_ULONG, &u32, 0, NULL);
+    CHECK(rc == SQL_NO_DATA, "fixed-size column read twice: SQL_NO_DATA (rc=%d)", (int)rc);
+    SQLDOUBLE d = 0;
+    rc = SQLGetData(st, 3, SQL_C_DOUBLE, &d, 0, &ind);
+    CHECK(rc == SQL_SUCCESS && d == 4.5, "d as DOUBLE");
+    SQL_TIMESTAMP_STRUCT ts;
+    rc = SQLGetData(st, 4, SQL_C_TYPE_TIMESTAMP, &ts, sizeof ts, &ind);
+    CHECK(rc == SQL_SUCCESS && ts.year == 2024 && ts.month == 1 && ts.day == 2 && ts.hour == 3 &&
+              ts.second == 5 && ts.fraction == 123456700,
+          "ts as TIMESTAMP rc=%d fraction=%u", (int)rc, (unsigned)ts.fraction);
+    rc = SQLGetData(st, 3, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(rc == SQL_SUCCESS && strcmp(buf, "4.5") == 0, "d as CHAR '%s'", buf);
+    rc = SQLGetData(st, 5, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(rc == SQL_SUCCESS && ind == SQL_NULL_DATA, "NULL -> SQL_NULL_DATA");
+    rc = SQLGetData(st, 5, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(rc == SQL_NO_DATA, "NULL read twice: SQL_NO_DATA (rc=%d)", (int)rc);
+    SQLGetData(st, 4, SQL_C_CHAR, buf, sizeof buf, &ind);
+    rc = SQLGetData(st, 5, SQL_C_SLONG, &i32, 0, NULL);
+    expect_state(rc, SQL_HANDLE_STMT, st, "22002", "NULL without an indicator");
+    rc = SQLGetData(st, 1, SQL_C_SLONG, &i32, 0, &ind);
+    expect_state(rc, SQL_HANDLE_STMT, st, "22018", "text as SLONG");
+    rc = SQLGetData(st, 9, SQL_C_CHAR, buf, sizeof buf, &ind);
+    expect_state(rc, SQL_HANDLE_STMT, st, "07009", "column out of range");
+    rc = SQLFetch(st);
+    CHECK(rc == SQL_NO_DATA, "one row only: rc=%d", (int)rc);
+    OK(SQLMoreResults(st) == SQL_NO_DATA ? SQL_SUCCESS : SQL_ERROR, SQL_HANDLE_STMT, st);
+    rc = SQLCloseCursor(st);
+    expect_state(rc, SQL_HANDLE_STMT, st, "24000", "SQLCloseCursor without a cursor");
+
+    /* overflow and truncation */
+    rc = exec(st, "SELECT 3000000000 AS big, 'abcdef' AS t");
+    OK(rc, SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    rc = SQLGetData(st, 1, SQL_C_SLONG, &i32, 0, &ind);
+    expect_state(rc, SQL_HANDLE_STMT, st, "22003", "3e9 as SLONG");
+    char small[4];
+    rc = SQLGetData(st, 2, SQL_C_CHAR, small, sizeof small, &ind);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO && ind == 6 && strcmp(small, "abc") == 0, "01004 chunk rc=%d", (int)rc);
+    rc = SQLGetData(st, 2, SQL_C_CHAR, small, sizeof small, &ind);
+    CHECK(rc == SQL_SUCCESS && ind == 3 && strcmp(small, "def") == 0, "last chunk rc=%d ind=%ld", (int)rc, (long)ind);
+    rc = SQLGetData(st, 2, SQL_C_CHAR, small, sizeof small, &ind);
+    CHECK(rc == SQL_NO_DATA, "after the last chunk rc=%d", (int)rc);
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* a DML-less statement and SQLRowCount */
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void test_row_counts(SQLHDBC dbc)
+{
+    start("SQLRowCount and DML (on a TEMP table of the session)");
+    SQLHSTMT st = new_stmt(dbc);
+    SQLLEN n = 0;
+    OK(exec(st, "CREATE TEMP TABLE ztmp(x INTEGER NOT NULL, s TEXT)"), SQL_HANDLE_STMT, st);
+    OK(SQLRowCount(st, &n), SQL_HANDLE_STMT, st);
+    CHECK(n == -1, "DDL row count %ld", (long)n);
+    OK(exec(st, "INSERT INTO ztmp VALUES (1, 'a'), (2, 'b'), (3, 'c')"), SQL_HANDLE_STMT, st);
+    SQLRowCount(st, &n);
+    CHECK(n == 3, "INSERT row count %ld", (long)n);
+    SQLRETURN rc = exec(st, "UPDATE ztmp SET s = 'z' WHERE x > 100");
+    SQLRowCount(st, &n);
+    CHECK(rc == SQL_NO_DATA && n == 0, "UPDATE of no row: rc=%d count %ld", (int)rc, (long)n);
+    OK(exec(st, "DELETE FROM ztmp WHERE x = 1"), SQL_HANDLE_STMT, st);
+    SQLRowCount(st, &n);
+    CHECK(n == 1, "DELETE row count %ld", (long)n);
+    rc = SQLFetch(st);
+    expect_state(rc, SQL_HANDLE_STMT, st, "24000", "SQLFetch after DELETE");
+    expect_state(exec(st, "INSERT INTO ztmp VALUES (NULL, 'x')"), SQL_HANDLE_STMT, st, "23000", "NOT NULL");
+    OK(exec(st, "SELECT * FROM ztmp WHERE x < 0"), SQL_HANDLE_STMT, st);
+    SQLRowCount(st, &n);
+    CHECK(n == -1, "SELECT row count %ld", (long)n);
+    CHECK(SQLFetch(st) == SQL_NO_DATA, "empty SELECT is SQL_SUCCESS then SQL_NO_DATA");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(exec(st, "DROP TABLE ztmp"), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void read_long(SQLHSTMT st, SQLSMALLINT ctype, SQLLEN chunk, size_t expect_bytes, const char *what)
+{
+    char *buf = malloc((size_t)chunk);
+    size_t total = 0;
+    int calls = 0, ok = 1;
+    for (;;) {
+        SQLLEN ind = 0;
+        SQLRETURN rc = SQLGetData(st, 1, ctype, buf, chunk, &ind);
+        calls++;
+        if (rc == SQL_NO_DATA)
+            break;
+        if (rc == SQL_SUCCESS_WITH_INFO) {
+            size_t term = ctype == SQL_C_WCHAR ? 2 : 1;
+            if (ind != (SQLLEN)(expect_bytes - total))
+                ok = 0;
+            if ((ctype == SQL_C_CHAR && buf[chunk - 1] != 0) ||
+                (ctype == SQL_C_WCHAR && (buf[chunk - 1] || buf[chunk - 2])))
+                ok = 0; /* every chunk is NUL-terminated */
+            total += (size_t)chunk - term;
+        } else if (rc == SQL_SUCCESS) {
+            if (ind != (SQLLEN)(expect_bytes - total))
+                ok = 0;
+            total += (size_t)ind;
+        } else {
+            ok = 0;
+            break;
+        }
+        if (calls > 100000)
+            break;
+    }
+    CHECK(ok && total == expect_bytes, "%s: %zu bytes in %d calls, want %zu", what, total, calls, expect_bytes);
+    free(buf);
+}
+
+static void test_long_text(SQLHDBC dbc)
+{
+    start("chunked long text");
+    SQLHSTMT st = new_stmt(dbc);
+    const char *sql = "SELECT replace(hex(zeroblob(50000)), '00', 'ab') || 'END'";
+    OK(exec(st, sql), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    read_long(st, SQL_C_CHAR, 1000, 100003, "CHAR in 1000-byte chunks");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(exec(st, sql), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    read_long(st, SQL_C_WCHAR, 4096, 200006, "WCHAR in 4096-byte chunks");
+    SQLFreeStmt(st, SQL_CLOSE);
+    /* the same through the describe size: honest, never 255 */
+    OK(exec(st, sql), SQL_HANDLE_STMT, st);
+    SQLULEN size = 0;
+    SQLSMALLINT type = 0;
+    OK(SQLDescribeCol(st, 1, NULL, 0, NULL, &type, &size, NULL, NULL), SQL_HANDLE_STMT, st);
+    CHECK(size >= 100003, "a 100003-character expression is described with size %lu", (unsigned long)size);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void test_block_cursor(SQLHDBC dbc)
+{
+    start("SQLBindCol with a block cursor");
+    SQLHSTMT st = new_stmt(dbc);
+    const char *sql = "WITH RECURSIVE c(x) AS (VALUES(1) UNION ALL SELECT x + 1 FROM c WHERE x < 25) "
+                      "SELECT x, 'row' || x FROM c";
+    SQLINTEGER ids[10];
+    SQLLEN id_ind[10], name_ind[10];
+    char names[10][8];
+    SQLUSMALLINT status[10];
+    SQLULEN fetched = 0;
+    OK(SQLSetStmtAttr(st, SQL_ATTR_ROW_ARRAY_SIZE, (SQLPOINTER)10, 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_ROW_STATUS_PTR, status, 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_ROWS_FETCHED_PTR, &fetched, 0), SQL_HANDLE_STMT, st);
+    OK(exec(st, sql), SQL_HANDLE_STMT, st);
+    OK(SQLBindCol(st, 1, SQL_C_SLONG, ids, 0, id_ind), SQL_HANDLE_STMT, st);
+    OK(SQLBindCol(st, 2, SQL_C_CHAR, names, sizeof names[0], name_ind), SQL_HANDLE_STMT, st);
+    int seen = 0, good = 1;
+    SQLRETURN rc;
+    int blocks = 0;
+    while ((rc = SQLFetch(st)) != SQL_NO_DATA) {
+        blocks++;
+        if (!SQL_SUCCEEDED(rc) || blocks > 5) {
+            good = 0;
+            break;
+        }
+        for (SQLULEN r = 0; r < fetched; r++) {
+            char want[16];
+            snprintf(want, sizeof want, "row%d", seen + 1);
+            if (ids[r] != seen + 1 || strcmp(names[r], want) != 0 || status[r] != SQL_ROW_SUCCESS ||
+                name_ind[r] != (SQLLEN)strlen(want))
+                good = 0;
+            seen++;
+        }
+        for (SQLULEN r = fetched; r < 10; r++)
+            if (status[r] != SQL_ROW_NOROW)
+                good = 0;
+    }
+    CHECK(good && seen == 25 && blocks == 3, "column-wise: %d rows in %d blocks", seen, blocks);
+    SQLFreeStmt(st, SQL_CLOSE);
+    SQLFreeStmt(st, SQL_UNBIND);
+
+    /* row-wise binding with a bind offset */
+    struct row {
+        SQLBIGINT id;
+        SQLLEN id_ind;
+        char name[8];
+        SQLLEN name_ind;
+    } rows[2][10];
+    SQLULEN offset = 0;
+    OK(SQLSetStmtAttr(st, SQL_ATTR_ROW_BIND_TYPE, (SQLPOINTER)sizeof(struct row), 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_ROW_BIND_OFFSET_PTR, &offset, 0), SQL_HANDLE_STMT, st);
+    OK(exec(st, sql), SQL_HANDLE_STMT, st);
+    OK(SQLBindCol(st, 1, SQL_C_SBIGINT, &rows[0][0].id, 0, &rows[0][0].id_ind), SQL_HANDLE_STMT, st);
+    OK(SQLBindCol(st, 2, SQL_C_CHAR, rows[0][0].name, sizeof rows[0][0].name, &rows[0][0].name_ind),
+       SQL_HANDLE_STMT, st);
+    rc = SQLFetch(st);
+    OK(rc, SQL_HANDLE_STMT, st);
+    offset = sizeof rows[0]; /* the next block lands in rows[1] */
+    rc = SQLFetch(st);
+    OK(rc, SQL_HANDLE_STMT, st);
+    CHECK(rows[0][0].id == 1 && rows[0][9].id == 10 && strcmp(rows[0][9].name, "row10") == 0 &&
+              rows[1][0].id == 11 && rows[1][9].id == 20 && rows[1][9].name_ind == 5 && fetched == 10,
+          "row-wise with offset: %lld %lld %lld", (long long)rows[0][9].id, (long long)rows[1][0].id,
+          (long long)rows[1][9].id);
+
+    /* truncation inside a block: 01004, the full length in the indicator */
+    SQLFreeStmt(st, SQL_CLOSE);
+    SQLFreeStmt(st, SQL_UNBIND);
+    SQLSetStmtAttr(st, SQL_ATTR_ROW_BIND_TYPE, (SQLPOINTER)SQL_BIND_BY_COLUMN, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_ROW_BIND_OFFSET_PTR, NULL, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_ROW_ARRAY_SIZE, (SQLPOINTER)3, 0);
+    OK(exec(st, "SELECT 'short' UNION ALL SELECT 'much longer text' UNION ALL SELECT 'x'"), SQL_HANDLE_STMT, st);
+    char cells[3][6];
+    SQLLEN inds[3];
+    OK(SQLBindCol(st, 1, SQL_C_CHAR, cells, sizeof cells[0], inds), SQL_HANDLE_STMT, st);
+    rc = SQLFetch(st);
+    char s6[6], msg[256];
+    diag(SQL_HANDLE_STMT, st, s6, msg, sizeof msg);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO && strcmp(s6, "01004") == 0 && fetched == 3 &&
+              status[1] == SQL_ROW_SUCCESS_WITH_INFO && inds[1] == 16 && strcmp(cells[1], "much ") == 0 &&
+              status[0] == SQL_ROW_SUCCESS,
+          "block truncation rc=%d %s", (int)rc, s6);
+    SQLINTEGER x;
+    rc = SQLGetData(st, 1, SQL_C_SLONG, &x, 0, NULL);
+    CHECK(rc == SQL_ERROR, "SQLGetData after a 3-row fetch is refused");
+    SQLFreeStmt(st, SQL_CLOSE);
+    SQLFreeStmt(st, SQL_UNBIND);
+
+    /* SQL_ATTR_MAX_ROWS, and a column bound with an indicator only */
+    SQLSetStmtAttr(st, SQL_ATTR_ROW_ARRAY_SIZE, (SQLPOINTER)10, 0);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_MAX_ROWS, (SQLPOINTER)7, 0), SQL_HANDLE_STMT, st);
+    OK(exec(st, sql), SQL_HANDLE_STMT, st);
+    OK(SQLBindCol(st, 2, SQL_C_CHAR, NULL, 0, name_ind), SQL_HANDLE_STMT, st);
+    rc = SQLFetch(st);
+    CHECK(rc == SQL_SUCCESS && fetched == 7 && name_ind[0] == 4 && name_ind[6] == 4 && status[7] == SQL_ROW_NOROW,
+          "MAX_ROWS 7: rc=%d fetched %lu, length-only binding %ld", (int)rc, (unsigned long)fetched,
+          (long)name_ind[0]);
+    CHECK(SQLFetch(st) == SQL_NO_DATA, "nothing after MAX_ROWS");
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void test_errors(SQLHDBC dbc)
+{
+    start("diagnostics");
+    SQLHSTMT st = new_stmt(dbc);
+    expect_state(exec(st, "SELECT * FROM NoSuchTable"), SQL_HANDLE_STMT, st, "42S02", "unknown table");
+    expect_state(exec(st, "SELECT NoSuchColumn FROM WorkItems"), SQL_HANDLE_STMT, st, "42S22", "unknown column");
+    expect_state(exec(st, "SELEC 1"), SQL_HANDLE_STMT, st, "42000", "syntax error");
+    expect_state(exec(st, "SELECT 'unterminated"), SQL_HANDLE_STMT, st, "42000", "unrecognized token");
+    expect_state(exec(st, "SELECT 1; SELECT 2"), SQL_HANDLE_STMT, st, "42000", "two statements");
+    OK(exec(st, "SELECT 1; -- a comment\n ;"), SQL_HANDLE_STMT, st);
+    SQLFreeStmt(st, SQL_CLOSE);
+    char s6[6], msg[1024];
+    exec(st, "SELECT * FROM NoSuchTable");
+    diag(SQL_HANDLE_STMT, st, s6, msg, sizeof msg);
+    CHECK(strstr(msg, "[azdo-odbc][Azure DevOps]") && strstr(msg, "NoSuchTable"), "message '%s'", msg);
+    SQLINTEGER n = 0;
+    SQLRETURN rc = SQLGetDiagField(SQL_HANDLE_STMT, st, 0, SQL_DIAG_NUMBER, &n, 0, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && n == 1, "SQL_DIAG_NUMBER %d", (int)n);
+    char sub[32];
+    SQLSMALLINT sl;
+    rc = SQLGetDiagField(SQL_HANDLE_STMT, st, 1, SQL_DIAG_SUBCLASS_ORIGIN, sub, sizeof sub, &sl);
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(sub, "ODBC 3.0") == 0, "42S02 subclass origin '%s'", sub);
+    /* a small message buffer: truncated, never overrun */
+    char tiny[8];
+    SQLSMALLINT tl = 0;
+    rc = SQLGetDiagRec(SQL_HANDLE_STMT, st, 1, (SQLCHAR *)s6, NULL, (SQLCHAR *)tiny, sizeof tiny, &tl);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO && strlen(tiny) == 7 && tl > 7, "short message buffer rc=%d", (int)rc);
+    rc = SQLGetDiagRec(SQL_HANDLE_STMT, st, 2, (SQLCHAR *)s6, NULL, (SQLCHAR *)msg, sizeof msg, &tl);
+    CHECK(rc == SQL_NO_DATA, "one record only");
+
+    /* statement attributes */
+    OK(SQLSetStmtAttr(st, SQL_ATTR_QUERY_TIMEOUT, (SQLPOINTER)30, 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_MAX_ROWS, (SQLPOINTER)0, 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_NOSCAN, (SQLPOINTER)SQL_NOSCAN_ON, 0), SQL_HANDLE_STMT, st);
+    rc = SQLSetStmtAttr(st, SQL_ATTR_CURSOR_TYPE, (SQLPOINTER)SQL_CURSOR_STATIC, 0);
+    diag(SQL_HANDLE_STMT, st, s6, msg, sizeof msg);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO && strcmp(s6, "01S02") == 0, "CURSOR_TYPE substituted rc=%d %s", (int)rc, s6);
+    SQLULEN ct = 99;
+    SQLGetStmtAttr(st, SQL_ATTR_CURSOR_TYPE, &ct, 0, NULL);
+    CHECK(ct == SQL_CURSOR_FORWARD_ONLY, "cursor stays forward-only");
+    rc = SQLSetStmtAttr(st, 876543, (SQLPOINTER)1, 0);
+    expect_state(rc, SQL_HANDLE_STMT, st, "HY092", "unknown statement attribute");
+    SQLHDESC ard = NULL;
+    rc = SQLGetStmtAttr(st, SQL_ATTR_APP_ROW_DESC, &ard, 0, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && ard != NULL, "ARD handle");
+
+    /* forward-only */
+    OK(exec(st, "SELECT 1"), SQL_HANDLE_STMT, st);
+    rc = SQLFetchScroll(st, SQL_FETCH_FIRST, 0);
+    expect_state(rc, SQL_HANDLE_STMT, st, "HY106", "SQL_FETCH_FIRST");
+    OK(SQLFetchScroll(st, SQL_FETCH_NEXT, 0), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void test_params(SQLHDBC dbc)
+{
+    start("parameters");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(SQLPrepare(st, (SQLCHAR *)"SELECT ? || '!', ? + 1, ? * 2, ?, ? = 'Zo\xc3\xab \xf0\x9f\x98\x80'", SQL_NTS),
+       SQL_HANDLE_STMT, st);
+    SQLSMALLINT np = 0;
+    OK(SQLNumParams(st, &np), SQL_HANDLE_STMT, st);
+    CHECK(np == 5, "SQLNumParams %d", np);
+    char text[] = "Zo\xc3\xab";
+    SQLLEN text_ind = SQL_NTS;
+    SQLINTEGER n = 41;
+    SQLDOUBLE d = 1.25;
+    SQL_TIMESTAMP_STRUCT ts = {2024, 2, 29, 23, 59, 58, 500000000};
+    SQLWCHAR w[16];
+    SQLLEN w_ind = (SQLLEN)(w_from("Zo\xc3\xab \xf0\x9f\x98\x80", w, 16) * 2);
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 10, 0, text, 0, &text_ind), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, &n, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 3, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, &d, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 4, SQL_PARAM_INPUT, SQL_C_TYPE_TIMESTAMP, SQL_TYPE_TIMESTAMP, 27, 7, &ts, 0, NULL),
+       SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 5, SQL_PARAM_INPUT, SQL_C_WCHAR, SQL_WVARCHAR, 10, 0, w, sizeof w, &w_ind),
+       SQL_HANDLE_STMT, st);
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    char buf[64];
+    SQLLEN ind;
+    SQLGetData(st, 1, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(strcmp(buf, "Zo\xc3\xab!") == 0, "CHAR param '%s'", buf);
+    SQLBIGINT v = 0;
+    SQLGetData(st, 2, SQL_C_SBIGINT, &v, 0, NULL);
+    CHECK(v == 42, "SLONG param + 1 = %lld", (long long)v);
+    SQLDOUBLE dd = 0;
+    SQLGetData(st, 3, SQL_C_DOUBLE, &dd, 0, NULL);
+    CHECK(dd == 2.5, "DOUBLE param * 2 = %g", dd);
+    SQLGetData(st, 4, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(strcmp(buf, "2024-02-29 23:59:58.5") == 0, "TIMESTAMP param '%s'", buf);
+    SQLGetData(st, 5, SQL_C_SBIGINT, &v, 0, NULL);
+    CHECK(v == 1, "WCHAR param round-trips 'Zoë 😀'");
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* re-execute with new values, read from the buffers at execute time */
+    n = 99;
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    SQLGetData(st, 2, SQL_C_SBIGINT, &v, 0, NULL);
+    CHECK(v == 100, "deferred binding: %lld", (long long)v);
+    SQLFreeStmt(st, SQL_CLOSE);
+    text_ind = SQL_NULL_DATA;
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    SQLGetData(st, 1, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(ind == SQL_NULL_DATA, "NULL parameter");
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* pyodbc resets the parameters between SQLExecute and SQLFetch */
+    OK(SQLPrepare(st, (SQLCHAR *)"SELECT ?", SQL_NTS), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_WCHAR, SQL_WVARCHAR, 10, 0, w, sizeof w, &w_ind),
+       SQL_HANDLE_STMT, st);
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    OK(SQLFreeStmt(st, SQL_RESET_PARAMS), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    SQLGetData(st, 1, SQL_C_CHAR, buf, sizeof buf, &ind);
+    CHECK(strcmp(buf, "Zo\xc3\xab \xf0\x9f\x98\x80") == 0, "value of SELECT ? after RESET_PARAMS '%s'", buf);
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* missing parameter */
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    SQLRETURN rc = SQLExecute(st);
+    expect_state(rc, SQL_HANDLE_STMT, st, "07002", "unbound parameter");
+
+    /* a parameter filtering the table */
+    OK(SQLPrepare(st, (SQLCHAR *)"SELECT count(*) FROM WorkItems WHERE Id = ?", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLINTEGER id = -12345;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, &id, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    v = -1;
+    SQLGetData(st, 1, SQL_C_SBIGINT, &v, 0, NULL);
+    CHECK(v == 0, "no work item has Id -12345 (%lld)", (long long)v);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void test_workitems(SQLHDBC dbc)
+{
+    start("WorkItems and the catalog");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, "SELECT Id, Title, ChangedDate FROM WorkItems ORDER BY Id LIMIT 3"), SQL_HANDLE_STMT, st);
+    SQLSMALLINT type;
+    SQLULEN size;
+    OK(SQLDescribeCol(st, 1, NULL, 0, NULL, &type, &size, NULL, NULL), SQL_HANDLE_STMT, st);
+    CHECK(type == SQL_INTEGER || type == SQL_BIGINT, "Id type %d", type);
+    OK(SQLDescribeCol(st, 2, NULL, 0, NULL, &type, &size, NULL, NULL), SQL_HANDLE_STMT, st);
+    CHECK(type == SQL_WVARCHAR || type == SQL_WLONGVARCHAR, "Title type %d", type);
+    OK(SQLDescribeCol(st, 3, NULL, 0, NULL, &type, &size, NULL, NULL), SQL_HANDLE_STMT, st);
+    CHECK(type == SQL_TYPE_TIMESTAMP && size == 27, "ChangedDate type %d size %lu", type, (unsigned long)size);
+    char tname[64];
+    SQLSMALLINT tl;
+    OK(SQLColAttribute(st, 2, SQL_DESC_BASE_TABLE_NAME, tname, sizeof tname, &tl, NULL), SQL_HANDLE_STMT, st);
+    CHECK(strcmp(tname, "WorkItems") == 0, "BASE_TABLE_NAME '%s'", tname);
+    int n = 0;
+    SQLRETURN rc;
+    while ((rc = SQLFetch(st)) == SQL_SUCCESS) {
+        SQL_TIMESTAMP_STRUCT ts;
+        SQLLEN ind;
+        rc = SQLGetData(st, 3, SQL_C_DEFAULT, &ts, sizeof ts, &ind); /* DEFAULT = TYPE_TIMESTAMP */
+        CHECK(rc == SQL_SUCCESS && (ind == SQL_NULL_DATA || (ts.year > 1990 && ts.month >= 1)),
+              "ChangedDate as SQL_C_DEFAULT rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+        n++;
+    }
+    CHECK(rc == SQL_NO_DATA && n >= 1, "%d work items, rc=%d", n, (int)rc);
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* SQLTables: NULL arguments mean all; NULL (not '') catalog and schema */
+    OK(SQLTables(st, NULL, 0, NULL, 0, NULL, 0, NULL, 0), SQL_HANDLE_STMT, st);
+    SQLSMALLINT ncols = 0;
+    SQLNumResultCols(st, &ncols);
+    CHECK(ncols == 5, "SQLTables has 5 columns");
+    const char *tcols[] = {"TABLE_CAT", "TABLE_SCHEM", "TABLE_NAME", "TABLE_TYPE", "REMARKS"};
+    for (SQLUSMALLINT c = 1; c <= 5; c++) {
+        char name[64];
+        SQLDescribeCol(st, c, (SQLCHAR *)name, sizeof name, NULL, NULL, NULL, NULL, NULL);
+        CHECK(strcmp(name, tcols[c - 1]) == 0, "SQLTables column %u is %s", c, name);
+    }
+    int found = 0;
+    while (SQLFetch(st) == SQL_SUCCESS) {
+        char name[128], ttype[32];
+        SQLLEN cat_ind, ind;
+        SQLGetData(st, 1, SQL_C_CHAR, name, sizeof name, &cat_ind);
+        CHECK(cat_ind == SQL_NULL_DATA, "TABLE_CAT is NULL");
+        SQLGetData(st, 3, SQL_C_CHAR, name, sizeof name, &ind);
+        SQLGetData(st, 4, SQL_C_CHAR, ttype, sizeof ttype, &ind);
+        if (strcmp(name, "WorkItems") == 0 && strcmp(ttype, "TABLE") == 0)
+            found = 1;
+    }
+    CHECK(found, "SQLTables lists WorkItems");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLTables(st, (SQLCHAR *)"", 0, (SQLCHAR *)"", 0, (SQLCHAR *)"", 0, (SQLCHAR *)"%", SQL_NTS),
+       SQL_HANDLE_STMT, st);
+    int types = 0;
+    while (SQLFetch(st) == SQL_SUCCESS)
+        types++;
+    CHECK(types == 2, "table types: %d", types);
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLTables(st, (SQLCHAR *)"%", SQL_NTS, (SQLCHAR *)"", 0, (SQLCHAR *)"", 0, NULL, 0), SQL_HANDLE_STMT, st);
+    CHECK(SQLFetch(st) == SQL_NO_DATA, "no catalogs");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLTables(st, NULL, 0, NULL, 0, (SQLCHAR *)"Work%", SQL_NTS, (SQLCHAR *)"'TABLE'", SQL_NTS),
+       SQL_HANDLE_STMT, st);
+    CHECK(SQLFetch(st) == SQL_SUCCESS, "pattern Work%% finds a table");
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* SQLColumns agrees with SQLDescribeCol */
+    OK(SQLColumns(st, NULL, 0, NULL, 0, (SQLCHAR *)"WorkItems", SQL_NTS, NULL, 0), SQL_HANDLE_STMT, st);
+    SQLNumResultCols(st, &ncols);
+    CHECK(ncols == 18, "SQLColumns has 18 columns");
+    char c18[64];
+    SQLDescribeCol(st, 18, (SQLCHAR *)c18, sizeof c18, NULL, NULL, NULL, NULL, NULL);
+    CHECK(strcmp(c18, "IS_NULLABLE") == 0, "column 18 is %s", c18);
+    SQLDescribeCol(st, 5, NULL, 0, NULL, &type, NULL, NULL, NULL);
+    CHECK(type == SQL_SMALLINT, "DATA_TYPE is SMALLINT (%d)", type);
+    struct {
+        char name[128];
+        SQLSMALLINT type;
+        SQLINTEGER size;
+    } cols[400];
+    int ncol = 0;
+    while (SQLFetch(st) == SQL_SUCCESS && ncol < 400) {
+        SQLLEN ind;
+        SQLINTEGER ord = 0;
+        SQLGetData(st, 4, SQL_C_CHAR, cols[ncol].name, sizeof cols[ncol].name, &ind);
+        SQLGetData(st, 5, SQL_C_SSHORT, &cols[ncol].type, 0, &ind);
+        SQLGetData(st, 7, SQL_C_SLONG, &cols[ncol].size, 0, &ind);
+        SQLGetData(st, 17, SQL_C_SLONG, &ord, 0, &ind);
+        CHECK(ord == ncol + 1, "ORDINAL_POSITION %d for %s", (int)ord, cols[ncol].name);
+        ncol++;
+    }
+    CHECK(ncol > 5 && strcmp(cols[0].name, "Id") == 0, "%d columns, first %s", ncol, ncol ? cols[0].name : "");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(exec(st, "SELECT * FROM WorkItems LIMIT 0"), SQL_HANDLE_STMT, st);
+    SQLNumResultCols(st, &ncols);
+    CHECK(ncols == ncol, "SELECT * has %d columns, SQLColumns %d", ncols, ncol);
+    int agree = 1;
+    for (int c = 0; c < ncols && c < ncol; c++) {
+        char name[128];
+        SQLSMALLINT t;
+        SQLULEN sz;
+        SQLDescribeCol(st, (SQLUSMALLINT)(c + 1), (SQLCHAR *)name, sizeof name, NULL, &t, &sz, NULL, NULL);
+        if (strcmp(name, cols[c].name) || t != cols[c].type || (SQLINTEGER)sz != cols[c].size) {
+            agree = 0;
+            fprintf(stderr, "  %s: describe %d/%lu, SQLColumns %s %d/%d\n", name, t, (unsigned long)sz,
+                    cols[c].name, cols[c].type, (int)cols[c].size);
+        }
+    }
+    CHECK(agree, "SQLDescribeCol and SQLColumns agree on every WorkItems column");
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* SQLGetTypeInfo: 19 ODBC 3 columns, sorted, wide types present */
+    OK(SQLGetTypeInfo(st, SQL_ALL_TYPES), SQL_HANDLE_STMT, st);
+    SQLNumResultCols(st, &ncols);
+    CHECK(ncols == 19, "SQLGetTypeInfo has %d columns", ncols);
+    char n3[64];
+    SQLDescribeCol(st, 3, (SQLCHAR *)n3, sizeof n3, NULL, &type, NULL, NULL, NULL);
+    CHECK(strcmp(n3, "COLUMN_SIZE") == 0 && type == SQL_INTEGER, "column 3 %s type %d", n3, type);
+    SQLSMALLINT last = -32768;
+    int sorted = 1, wv = 0, wl = 0, tsr = 0, rowsn = 0;
+    while (SQLFetch(st) == SQL_SUCCESS) {
+        SQLSMALLINT dt;
+        SQLLEN ind;
+        SQLGetData(st, 2, SQL_C_SSHORT, &dt, 0, &ind);
+        sorted &= dt >= last;
+        last = dt;
+        wv |= dt == SQL_WVARCHAR;
+        wl |= dt == SQL_WLONGVARCHAR;
+        tsr |= dt == SQL_TYPE_TIMESTAMP;
+        rowsn++;
+    }
+    CHECK(sorted && wv && wl && tsr && rowsn >= 7, "type rows: %d sorted=%d", rowsn, sorted);
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLGetTypeInfo(st, SQL_WVARCHAR), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    SQLINTEGER cs = 0; /* pyodbc reads COLUMN_SIZE as SQL_C_LONG */
+    SQLGetData(st, 3, SQL_C_LONG, &cs, 0, NULL);
+    CHECK(cs == 65535, "WVARCHAR COLUMN_SIZE %d", (int)cs);
+    CHECK(SQLFetch(st) == SQL_NO_DATA, "one WVARCHAR row");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLGetTypeInfo(st, SQL_GUID), SQL_HANDLE_STMT, st);
+    CHECK(SQLFetch(st) == SQL_NO_DATA, "no GUID type, shaped result");
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* empty but correctly shaped catalog results */
+    OK(SQLPrimaryKeys(st, NULL, 0, NULL, 0, (SQLCHAR *)"WorkItems", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLNumResultCols(st, &ncols);
+    CHECK(ncols == 6 && SQLFetch(st) == SQL_NO_DATA, "SQLPrimaryKeys shape");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLStatistics(st, NULL, 0, NULL, 0, (SQLCHAR *)"WorkItems", SQL_NTS, SQL_INDEX_ALL, SQL_QUICK),
+       SQL_HANDLE_STMT, st);
+    SQLNumResultCols(st, &ncols);
+    CHECK(ncols == 13, "SQLStatistics shape");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLForeignKeys(st, NULL, 0, NULL, 0, (SQLCHAR *)"WorkItems", SQL_NTS, NULL, 0, NULL, 0, NULL, 0),
+       SQL_HANDLE_STMT, st);
+    SQLNumResultCols(st, &ncols);
+    CHECK(ncols == 14, "SQLForeignKeys shape");
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void test_wide(void)
+{
+    start("W functions (Unicode application)");
+    SQLHDBC dbc = new_dbc();
+    char cs[1024];
+    SQLWCHAR wcs[1024], wout[1024];
+    SQLSMALLINT outlen = 0;
+    snprintf(cs, sizeof cs, "DSN=%s", dsn);
+    w_from(cs, wcs, 1024);
+    SQLRETURN rc = SQLDriverConnectW(dbc, NULL, wcs, SQL_NTS, wout, 1024, &outlen, SQL_DRIVER_NOPROMPT);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    if (!SQL_SUCCEEDED(rc)) {
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+        return;
+    }
+    CHECK(outlen > 4 && wout[0] == 'D' && wout[outlen] == 0, "W out string in characters (%d)", outlen);
+    SQLWCHAR winfo[64];
+    SQLSMALLINT il = 0;
+    rc = SQLGetInfoW(dbc, SQL_DBMS_NAME, winfo, sizeof winfo, &il);
+    CHECK(SQL_SUCCEEDED(rc) && w_eq_ascii(winfo, "Azure DevOps") && il == 24, "SQLGetInfoW bytes %d", il);
+
+    SQLHSTMT st = new_stmt(dbc);
+    SQLWCHAR sql[256];
+    w_from("SELECT 'Zo\xc3\xab \xf0\x9f\x98\x80' AS \"n\xc3\xa4me\"", sql, 256);
+    rc = SQLExecDirectW(st, sql, SQL_NTS);
+    OK(rc, SQL_HANDLE_STMT, st);
+    SQLWCHAR name[16];
+    SQLSMALLINT nl = 0, type = 0;
+    SQLULEN size = 0;
+    rc = SQLDescribeColW(st, 1, name, 16, &nl, &type, &size, NULL, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && nl == 4 && name[1] == 0xE4 && type == SQL_WVARCHAR, "SQLDescribeColW nl=%d type=%d",
+          nl, type);
+    SQLWCHAR lbl[16];
+    SQLSMALLINT ll = 0;
+    rc = SQLColAttributeW(st, 1, SQL_DESC_LABEL, lbl, sizeof lbl, &ll, NULL);
+    CHECK(SQL_SUCCEEDED(rc) && ll == 8 && lbl[1] == 0xE4, "SQLColAttributeW bytes %d", ll);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    SQLWCHAR val[16];
+    SQLLEN ind = 0;
+    rc = SQLGetData(st, 1, SQL_C_WCHAR, val, sizeof val, &ind);
+    CHECK(SQL_SUCCEEDED(rc) && ind == 12 && val[4] == 0xD83D && val[5] == 0xDE00, "emoji round trip");
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* errors through SQLGetDiagRecW, buffer in characters */
+    w_from("SELECT * FROM NoSuchTable", sql, 256);
+    rc = SQLExecDirectW(st, sql, SQL_NTS);
+    SQLWCHAR wst[6], wmsg[64];
+    SQLINTEGER native;
+    SQLSMALLINT ml = 0;
+    SQLRETURN drc = SQLGetDiagRecW(SQL_HANDLE_STMT, st, 1, wst, &native, wmsg, 64, &ml);
+    CHECK(rc == SQL_ERROR && SQL_SUCCEEDED(drc) && w_eq_ascii(wst, "42S02") && ml > 20,
+          "SQLGetDiagRecW rc=%d drc=%d ml=%d", (int)rc, (int)drc, ml);
+    w_from("SELECT Id FROM WorkItems WHERE Id < 0", sql, 256);
+    OK(SQLPrepareW(st, sql, SQL_NTS), SQL_HANDLE_STMT, st);
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    CHECK(SQLFetch(st) == SQL_NO_DATA, "empty result");
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* catalog through W (the DM routes A calls to W after a W connect) */
+    SQLWCHAR wt[32];
+    w_from("WorkItems", wt, 32);
+    OK(SQLTablesW(st, NULL, 0, NULL, 0, wt, SQL_NTS, NULL, 0), SQL_HANDLE_STMT, st);
+    CHECK(SQLFetch(st) == SQL_SUCCESS, "SQLTablesW finds WorkItems");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLColumnsW(st, NULL, 0, NULL, 0, wt, SQL_NTS, NULL, 0), SQL_HANDLE_STMT, st);
+    CHECK(SQLFetch(st) == SQL_SUCCESS, "SQLColumnsW lists columns");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLTables(st, NULL, 0, NULL, 0, (SQLCHAR *)"WorkItems", SQL_NTS, NULL, 0), SQL_HANDLE_STMT, st);
+    CHECK(SQLFetch(st) == SQL_SUCCESS, "A SQLTables after a W connect");
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLGetTypeInfoW(st, SQL_ALL_TYPES), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+    drop(dbc);
+}
+
+static SQLHSTMT cancel_target;
+
+static void *canceller(void *arg)
+{
+    (void)arg;
+    struct timespec t = {0, 300 * 1000 * 1000};
+    nanosleep(&t, NULL);
+    SQLCancel(cancel_target);
+    return NULL;
+}
+
+static void test_cancel_and_timeout(SQLHDBC dbc)
+{
+    start("SQLCancel and the query timeout");
+    const char *slow = "WITH RECURSIVE c(x) AS (VALUES(1) UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) "
+                       "SELECT count(*) FROM c";
+    SQLHSTMT st = new_stmt(dbc);
+    cancel_target = st;
+    pthread_t th;
+    pthread_create(&th, NULL, canceller, NULL);
+    SQLRETURN rc = exec(st, slow);
+    pthread_join(th, NULL);
+    expect_state(rc, SQL_HANDLE_STMT, st, "HY008", "cancelled from another thread");
+    OK(exec(st, "SELECT 1"), SQL_HANDLE_STMT, st); /* the connection still works */
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_QUERY_TIMEOUT, (SQLPOINTER)1, 0), SQL_HANDLE_STMT, st);
+    rc = exec(st, slow);
+    expect_state(rc, SQL_HANDLE_STMT, st, "HYT00", "query timeout");
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void test_disconnect_with_statements(void)
+{
+    start("disconnect with statements allocated");
+    SQLHDBC dbc = connect_dsn();
+    if (!dbc)
+        return;
+    SQLHSTMT a = new_stmt(dbc), b = new_stmt(dbc);
+    OK(exec(a, "SELECT 1 UNION ALL SELECT 2"), SQL_HANDLE_STMT, a);
+    OK(SQLFetch(a), SQL_HANDLE_STMT, a);
+    OK(SQLPrepare(b, (SQLCHAR *)"SELECT ?", SQL_NTS), SQL_HANDLE_STMT, b);
+    SQLRETURN rc = SQLDisconnect(dbc);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    /* the DM treats the statements as freed; connecting again works */
+    rc = SQLConnect(dbc, (SQLCHAR *)dsn, SQL_NTS, NULL, 0, NULL, 0);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    SQLHSTMT c = new_stmt(dbc);
+    OK(exec(c, "SELECT 3"), SQL_HANDLE_STMT, c);
+    SQLFreeHandle(SQL_HANDLE_STMT, c);
+    drop(dbc);
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    int own = setup_sandbox();
+    if (own < 0) {
+        fprintf(stderr, "cannot write the sandbox\n");
+        return 99;
+    }
+    printf("# DSN %s (%s sandbox), driver %s\n", dsn, own ? "own" : "given", drv_name);
+    if (SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env) != SQL_SUCCESS)
+        return 99;
+    SQLRETURN rc = SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3_80, 0);
+    if (!SQL_SUCCEEDED(rc)) {
+        fprintf(stderr, "ODBC 3.80 refused\n");
+        return 1;
+    }
+    SQLHDBC dbc = connect_dsn();
+    if (!dbc) {
+        if (own) {
+            printf("# SKIP: no backend behind %s (set AZDO_TEST_DSN or run via make check)\n", url);
+            return 77;
+        }
+        return 1;
+    }
+    test_info(dbc);
+    test_connect_attrs(dbc);
+    test_types_and_getdata(dbc);
+    test_row_counts(dbc);
+    test_long_text(dbc);
+    test_block_cursor(dbc);
+    test_errors(dbc);
+    test_params(dbc);
+    test_workitems(dbc);
+    test_cancel_and_timeout(dbc);
+    drop(dbc);
+    test_connect_errors();
+    test_driver_connect();
+    test_wide();
+    test_disconnect_with_statements();
+    SQLFreeHandle(SQL_HANDLE_ENV, env);
+    printf("# %d checks, %d failed\n", checks, failures);
+    return failures ? 1 : 0;
+}
