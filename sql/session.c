@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct azdo_session {
     sqlite3 *db;
@@ -67,6 +68,56 @@ static int create_fields_table(sqlite3 *db, const azdo_schema *s)
     return rc;
 }
 
+static int is_builtin_table(const char *t)
+{
+    return t && (strcasecmp(t, "WorkItems") == 0 || strcasecmp(t, "Fields") == 0);
+}
+
+static int deny(azdo_session *s, const char *fmt, const char *table)
+{
+    azdo_error_set(&s->env.last_error, AZDO_ERR_QUERY, fmt, table);
+    s->env.has_error = 1;
+    return SQLITE_DENY;
+}
+
+/* SQLite authorizer: the connection's own tables are not the user's to drop,
+ * alter or (for now) write; local tables are. */
+static int authorize(void *ud, int action, const char *a, const char *b, const char *db, const char *trigger)
+{
+    azdo_session *s = ud;
+    (void)trigger;
+    if (db && strcmp(db, "main") != 0)
+        return SQLITE_OK; /* temp tables of the same name are the user's */
+    switch (action) {
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_VTABLE:
+        if (is_builtin_table(a))
+            return deny(s, "%s is a table of the Azure DevOps connection: it cannot be dropped", a);
+        break;
+    case SQLITE_ALTER_TABLE:
+        if (is_builtin_table(b))
+            return deny(s, "%s is a table of the Azure DevOps connection: it cannot be altered", b);
+        break;
+    case SQLITE_CREATE_INDEX:
+        if (is_builtin_table(b))
+            return deny(s, "%s is a table of the Azure DevOps connection: it cannot be indexed", b);
+        break;
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+        if (a && strcasecmp(a, "Fields") == 0)
+            return deny(s, "%s describes the WorkItems columns and is read-only", a);
+        if (a && strcasecmp(a, "WorkItems") == 0)
+            return deny(s, "%s is read-only in this version of the driver: writing work items is not "
+                           "implemented yet",
+                        a);
+        break;
+    default:
+        break;
+    }
+    return SQLITE_OK;
+}
+
 azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport, azdo_session **out,
                                azdo_error *err)
 {
@@ -112,6 +163,7 @@ azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport
         rc = azdo_error_set(err, AZDO_ERR_INTERNAL, "Cannot create the tables: %s", sqlite3_errmsg(s->db));
         goto fail;
     }
+    sqlite3_set_authorizer(s->db, authorize, s);
     cJSON_Delete(fields);
     *out = s;
     return AZDO_OK;
