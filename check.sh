@@ -19,5 +19,16 @@ if ! make -C build-asan check; then
     status=1
 fi
 
-[ "$status" -eq 0 ] && echo "check.sh: all test suites passed"
+# one closing line over both runs: "check: N passed, N failed"
+passed=0
+failed=0
+for log in build/test-suite.log build-asan/test-suite.log; do
+    [ -f "$log" ] || { failed=$((failed + 1)); continue; }
+    p=$(sed -n 's/^# PASS: *//p' "$log" | head -1)
+    f=$(sed -n 's/^# \(FAIL\|ERROR\|XPASS\): *//p' "$log" | awk '{s += $1} END {print s + 0}')
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + f))
+done
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] || status=1
 exit $status

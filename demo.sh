@@ -19,7 +19,8 @@ echo
 
 run() {
     echo "SQL> $1"
-    echo "$1" | isql -b -v AzDOEmu
+    # -m44: isql pads every text column to its full size otherwise
+    echo "$1" | isql AzDOEmu -b -v -m44
     echo
 }
 run "SELECT Id, Title, State, AssignedTo FROM WorkItems WHERE State = 'Active' ORDER BY Id LIMIT 10"

@@ -402,6 +402,19 @@ static void test_values_are_converted(void **state)
     assert_string_equal(sqlite3_column_text(st, 5), "real");
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
+    /* fields absent from the JSON are NULL; integral numbers in a DOUBLE column stay REAL */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT typeof(AssignedTo), typeof(AssignedToUniqueName), "
+                                            "typeof(RemainingWork), typeof(Priority), typeof(Id) FROM WorkItems "
+                                            "WHERE Id = 7",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal(sqlite3_column_text(st, 0), "null");
+    assert_string_equal(sqlite3_column_text(st, 1), "null");
+    assert_string_equal(sqlite3_column_text(st, 2), "null");
+    assert_string_equal(sqlite3_column_text(st, 3), "null");
+    assert_string_equal(sqlite3_column_text(st, 4), "integer");
+    sqlite3_finalize(st);
     close_fixture(&fx);
 }
 
