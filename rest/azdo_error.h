@@ -36,6 +36,7 @@ typedef enum azdo_errkind {
 typedef struct azdo_error {
     azdo_errkind kind;
     int http_status;          /* 0 when no HTTP response was involved */
+    int unsent;               /* transport errors: the request provably never reached the service */
     char type_key[96];        /* Azure DevOps typeKey, e.g. "WorkItemTrackingQueryResultSizeLimitExceededException" */
     char message[AZDO_ERRMSG_MAX];
 } azdo_error;

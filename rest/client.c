@@ -1,9 +1,13 @@
 /* client.c — see client.h. */
 #include "client.h"
+#include "auth.h"
+#include "retry.h"
 #include "secret.h"
+#include "trace.h"
 #include "strbuf.h"
 #include "vss_error.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +17,13 @@ struct azdo_client {
     char *base_url;
     char *project;
     char *api_version;
-    char *authorization; /* "Basic base64(:PAT)" — a secret */
+    azdo_auth *auth;
+    azdo_retry_policy retry;
+    azdo_clock *clock;
+    azdo_trace *trace;
+    int cancel;        /* written by another thread: use azdo_cancel_* */
+    double deadline;   /* monotonic; 0 = none */
+    double not_before; /* monotonic: pacing asked for by Retry-After / rate-limit headers */
 };
 
 static char *dup_or_empty(const char *s)
@@ -21,65 +31,35 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
-static char *basic_auth(const char *pat)
+azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, azdo_client **out,
+                             azdo_error *err)
 {
-    static const char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t plen = strlen(pat) + 1; /* ":" + PAT: the user name is empty */
-    char *raw = malloc(plen + 1);
-    size_t outlen = 6 + 4 * ((plen + 2) / 3) + 1;
-    char *out = malloc(outlen);
-    if (!raw || !out) {
-        free(raw);
-        free(out);
-        return NULL;
-    }
-    raw[0] = ':';
-    memcpy(raw + 1, pat, plen);
-    char *o = out;
-    memcpy(o, "Basic ", 6);
-    o += 6;
-    const unsigned char *in = (const unsigned char *)raw;
-    size_t i = 0;
-    for (; i + 2 < plen; i += 3) {
-        *o++ = tbl[in[i] >> 2];
-        *o++ = tbl[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-        *o++ = tbl[((in[i + 1] & 15) << 2) | (in[i + 2] >> 6)];
-        *o++ = tbl[in[i + 2] & 63];
-    }
-    if (i < plen) {
-        *o++ = tbl[in[i] >> 2];
-        if (i + 1 < plen) {
-            *o++ = tbl[((in[i] & 3) << 4) | (in[i + 1] >> 4)];
-            *o++ = tbl[(in[i + 1] & 15) << 2];
-        } else {
-            *o++ = tbl[(in[i] & 3) << 4];
-            *o++ = '=';
-        }
-        *o++ = '=';
-    }
-    *o = '\0';
-    azdo_secret_free(raw);
-    return out;
-}
-
-azdo_client *azdo_client_new(const azdo_config *cfg, azdo_transport *transport)
-{
+    *out = NULL;
     azdo_client *c = calloc(1, sizeof *c);
     if (!c) {
         if (transport)
             transport->destroy(transport);
-        return NULL;
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
     }
     c->t = transport;
+    c->clock = azdo_system_clock();
     c->base_url = dup_or_empty(cfg->base_url);
     c->project = dup_or_empty(cfg->project);
     c->api_version = dup_or_empty(cfg->api_version && *cfg->api_version ? cfg->api_version : "7.1");
-    c->authorization = basic_auth(cfg->pat ? cfg->pat : "");
-    if (!c->t || !c->base_url || !c->project || !c->api_version || !c->authorization) {
+    azdo_retry_policy_from_config(cfg, &c->retry);
+    if (!c->t || !c->base_url || !c->project || !c->api_version) {
         azdo_client_free(c);
-        return NULL;
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
     }
-    return c;
+    azdo_errkind rc = azdo_auth_new(cfg, &c->auth, err);
+    if (rc == AZDO_OK)
+        rc = azdo_trace_open(cfg->trace_file, cfg->trace_level, &c->trace, err);
+    if (rc != AZDO_OK) {
+        azdo_client_free(c);
+        return rc;
+    }
+    *out = c;
+    return AZDO_OK;
 }
 
 void azdo_client_free(azdo_client *c)
@@ -91,12 +71,18 @@ void azdo_client_free(azdo_client *c)
     free(c->base_url);
     free(c->project);
     free(c->api_version);
-    azdo_secret_free(c->authorization);
+    azdo_auth_free(c->auth);
+    azdo_trace_close(c->trace);
     free(c);
 }
 
 const char *azdo_client_project(const azdo_client *c) { return c->project; }
 const char *azdo_client_base_url(const azdo_client *c) { return c->base_url; }
+void azdo_client_set_clock(azdo_client *c, azdo_clock *clock) { c->clock = clock ? clock : azdo_system_clock(); }
+azdo_clock *azdo_client_clock(const azdo_client *c) { return c->clock; }
+void azdo_client_set_deadline(azdo_client *c, double deadline) { c->deadline = deadline; }
+void azdo_client_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 1); }
+void azdo_client_clear_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 0); }
 
 static char *build_url(const azdo_client *c, int project_scoped, const char *path, const char *extra_query)
 {
@@ -119,29 +105,152 @@ static char *build_url(const azdo_client *c, int project_scoped, const char *pat
     return strbuf_steal(&b);
 }
 
-/* Sends one request and parses a JSON answer (NULL tree for an empty 2xx body). */
+/* Waits (interruptibly) until `until`; fills err on cancel/deadline. */
+static azdo_errkind wait_until(azdo_client *c, double until, const char *what, azdo_error *err)
+{
+    double now = c->clock->monotonic(c->clock);
+    if (until <= now)
+        return AZDO_OK;
+    azdo_errkind rc = c->clock->sleep(c->clock, until - now, &c->cancel, c->deadline);
+    if (rc == AZDO_ERR_CANCELLED)
+        return azdo_error_set(err, rc, "The statement was cancelled while waiting to retry %s", what);
+    if (rc == AZDO_ERR_TIMEOUT)
+        return azdo_error_set(err, rc, "The query timeout expired while waiting to retry %s", what);
+    return rc;
+}
+
+/* Remembers the pacing the service asked for in a successful answer. */
+static void note_pacing(azdo_client *c, const azdo_http_response *r)
+{
+    double now = c->clock->monotonic(c->clock);
+    double pause = 0;
+    if (r->retry_after_s > 0)
+        pause = r->retry_after_s; /* Retry-After on a 2xx: delay the next request */
+    double pace = azdo_rate_pace(r->ratelimit_remaining, r->ratelimit_limit);
+    if (pace > pause)
+        pause = pace;
+    if (pause > 0 && now + pause > c->not_before) {
+        c->not_before = now + pause;
+        azdo_trace_note(c->trace, "pausing %.3f s before the next request (%s)", pause,
+                        r->retry_after_s > 0 ? "Retry-After on a successful answer"
+                                             : "X-RateLimit-Remaining is low");
+    }
+}
+
+/* Adds the scheme's advice to a credentials error. */
+static void auth_advice(azdo_client *c, azdo_error *err)
+{
+    const char *hint = azdo_auth_hint(c->auth);
+    if (strcmp(err->type_key, "AadUserStateException") == 0)
+        hint = "The identity has not been materialized in the organization: a user must sign in once to the "
+               "organization in a browser; a service principal must be added to the organization "
+               "(Organization settings > Users)";
+    size_t len = strlen(err->message);
+    if (len + 3 < sizeof err->message)
+        snprintf(err->message + len, sizeof err->message - len, ". %s", hint);
+}
+
+/* Sends one request with authentication, pacing and retries, and parses a
+ * JSON answer (NULL tree for an empty 2xx body).  idempotent: safe to send
+ * again when the outcome is unknown (every read). */
 static azdo_errkind call(azdo_client *c, const char *method, int project_scoped, const char *path,
-                         const char *extra_query, const char *body, const char *what, cJSON **out, azdo_error *err)
+                         const char *extra_query, const char *body, int idempotent, const char *what,
+                         cJSON **out, azdo_error *err)
 {
     *out = NULL;
     char *url = build_url(c, project_scoped, path, extra_query);
     if (!url)
         return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory building a request URL");
-    azdo_http_request req = {
-        .method = method,
-        .url = url,
-        .content_type = body ? "application/json" : NULL,
-        .body = body,
-        .authorization = c->authorization,
-    };
-    azdo_http_response resp;
-    azdo_errkind rc = c->t->send(c->t, &req, &resp, err);
-    if (rc != AZDO_OK)
-        goto done;
-    rc = azdo_vss_check_response(&resp, what, err);
-    if (rc != AZDO_OK)
-        goto done;
-    if (resp.body_len > 0) {
+    azdo_http_response resp = {0};
+    azdo_http_response_clear(&resp);
+    azdo_errkind rc;
+    int retries = 0, attempt = 0, token_renewed = 0;
+    double waited = 0;
+    const char *gave_up = NULL; /* why retrying stopped early */
+
+    for (;;) {
+        attempt++;
+        azdo_error_clear(err);
+        if ((rc = wait_until(c, c->not_before, what, err)) != AZDO_OK)
+            goto done;
+        azdo_auth_io io = {c->t, c->clock, c->trace, &c->cancel, c->deadline};
+        const char *authorization;
+        if ((rc = azdo_auth_header(c->auth, &io, &authorization, err)) != AZDO_OK)
+            goto done;
+        azdo_http_request req = {
+            .method = method,
+            .url = url,
+            .content_type = body ? "application/json" : NULL,
+            .body = body,
+            .authorization = authorization,
+            .cancel = &c->cancel,
+            .deadline = c->deadline,
+        };
+        double t0 = c->clock->monotonic(c->clock);
+        azdo_http_response_clear(&resp);
+        rc = c->t->send(c->t, &req, &resp, err);
+        double now = c->clock->monotonic(c->clock);
+        double ms = (now - t0) * 1000;
+
+        azdo_try_outcome o = {rc, err->unsent, rc == AZDO_OK ? resp.status : 0, rc == AZDO_OK && resp.host_offline,
+                              rc == AZDO_OK ? resp.retry_after_s : -1};
+        if (rc == AZDO_OK && resp.status == 401 && !token_renewed && azdo_auth_invalidate(c->auth)) {
+            /* a fetched token may have been revoked or expired early: fetch one more, once */
+            token_renewed = 1;
+            azdo_trace_request(c->trace, method, url, &resp, NULL, ms, attempt, "renew the access token");
+            continue;
+        }
+        const char *reason = azdo_retry_reason(&c->retry, idempotent, &o, retries);
+        double wait = 0;
+        if (reason && c->deadline > 0 && now >= c->deadline)
+            reason = NULL, gave_up = "the query timeout expired";
+        if (reason) {
+            wait = azdo_retry_wait(&c->retry, retries + 1, o.retry_after_s, c->clock->random01(c->clock));
+            if (waited + wait > c->retry.max_wait_s) {
+                reason = NULL;
+                gave_up = "RetryMaxWaitSeconds";
+            }
+        } else if (!gave_up && retries >= c->retry.count_max) {
+            /* retryable but for the count: say so in the error */
+            azdo_retry_policy unlimited = c->retry;
+            unlimited.count_max = INT_MAX;
+            if (azdo_retry_reason(&unlimited, idempotent, &o, retries))
+                gave_up = "RetryCountMax";
+        }
+        char next[160] = "";
+        if (reason)
+            snprintf(next, sizeof next, "wait %.3f s then retry: %s", wait, reason);
+        azdo_trace_request(c->trace, method, url, rc == AZDO_OK ? &resp : NULL, rc == AZDO_OK ? NULL : err->message,
+                           ms, attempt, reason ? next : NULL);
+        if (!reason)
+            break;
+        if ((rc = wait_until(c, c->clock->monotonic(c->clock) + wait, what, err)) != AZDO_OK)
+            goto done;
+        waited += wait;
+        retries++;
+    }
+
+    if (rc == AZDO_OK) {
+        rc = azdo_vss_check_response(&resp, what, err);
+        if (rc == AZDO_OK)
+            note_pacing(c, &resp);
+        else if (rc == AZDO_ERR_AUTH)
+            auth_advice(c, err);
+        else if (resp.host_offline)
+            azdo_error_set(err, rc, "%s (the service reported its host offline: not retried)", err->message);
+    }
+    if (rc != AZDO_OK && retries + (gave_up != NULL) > 0) {
+        int st = err->http_status;
+        char tail[200];
+        snprintf(tail, sizeof tail, "; gave up after %d retr%s and %.1f s of waiting%s%s%s", retries,
+                 retries == 1 ? "y" : "ies", waited, gave_up ? " (" : "", gave_up ? gave_up : "",
+                 gave_up ? ")" : "");
+        size_t len = strlen(err->message);
+        if (len + strlen(tail) < sizeof err->message)
+            memcpy(err->message + len, tail, strlen(tail) + 1);
+        err->http_status = st;
+    }
+    if (rc == AZDO_OK && resp.body_len > 0) {
         const char *end = NULL;
         *out = cJSON_ParseWithLengthOpts(resp.body, resp.body_len, &end, 0);
         if (!*out)
@@ -159,13 +268,14 @@ done:
 azdo_errkind azdo_client_get(azdo_client *c, int project_scoped, const char *path, const char *extra_query,
                              const char *what, cJSON **out, azdo_error *err)
 {
-    return call(c, "GET", project_scoped, path, extra_query, NULL, what, out, err);
+    return call(c, "GET", project_scoped, path, extra_query, NULL, 1, what, out, err);
 }
 
 azdo_errkind azdo_client_post(azdo_client *c, int project_scoped, const char *path, const char *extra_query,
                               const char *body, const char *what, cJSON **out, azdo_error *err)
 {
-    return call(c, "POST", project_scoped, path, extra_query, body, what, out, err);
+    /* the POSTs the driver sends so far (WIQL, workitemsbatch) only read */
+    return call(c, "POST", project_scoped, path, extra_query, body, 1, what, out, err);
 }
 
 azdo_errkind azdo_client_validate(azdo_client *c, azdo_error *err)

@@ -15,13 +15,26 @@
 #include "azdo_config.h"
 #include "azdo_error.h"
 #include "azdo_http.h"
+#include "clock.h"
 
 typedef struct azdo_client azdo_client;
 
-/* Copies what it needs from cfg; takes ownership of transport (destroyed by
- * azdo_client_free, also when this returns NULL). */
-azdo_client *azdo_client_new(const azdo_config *cfg, azdo_transport *transport);
+/* Copies what it needs from cfg (authentication, retry policy, trace);
+ * takes ownership of transport (destroyed by azdo_client_free, also on
+ * failure).  Fails with the error of a bad auth or trace setting. */
+azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, azdo_client **out,
+                             azdo_error *err);
 void azdo_client_free(azdo_client *c);
+
+/* Replaces the clock (tests: retries without real sleeps).  Not owned. */
+void azdo_client_set_clock(azdo_client *c, azdo_clock *clock);
+azdo_clock *azdo_client_clock(const azdo_client *c);
+/* Deadline (monotonic seconds, 0 = none) for every request and wait from
+ * now on; a request or wait that reaches it fails with AZDO_ERR_TIMEOUT. */
+void azdo_client_set_deadline(azdo_client *c, double deadline);
+/* Thread-safe: aborts the request or wait in flight (AZDO_ERR_CANCELLED). */
+void azdo_client_cancel(azdo_client *c);
+void azdo_client_clear_cancel(azdo_client *c);
 
 const char *azdo_client_project(const azdo_client *c); /* "" when none */
 const char *azdo_client_base_url(const azdo_client *c);

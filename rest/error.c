@@ -10,6 +10,7 @@ void azdo_error_clear(azdo_error *e)
         return;
     e->kind = AZDO_OK;
     e->http_status = 0;
+    e->unsent = 0;
     e->type_key[0] = '\0';
     e->message[0] = '\0';
 }

@@ -8,6 +8,7 @@
  * authentication error rather than be fetched as data.
  */
 #include "azdo_http.h"
+#include "clock.h"
 #include "strbuf.h"
 
 #include <ctype.h>
@@ -20,6 +21,9 @@
 typedef struct curl_transport {
     azdo_transport base;
     CURL *curl;
+    long timeout_s;
+    char *ca_file;
+    char *proxy;
 } curl_transport;
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -28,7 +32,39 @@ static void global_init(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 typedef struct recv_state {
     strbuf body;
     azdo_http_response *resp;
+    const azdo_http_request *req;
+    azdo_errkind aborted; /* why the progress callback stopped the transfer */
 } recv_state;
+
+/* Called by libcurl many times a second while it waits or transfers: the
+ * place where SQLCancel (another thread) and the statement deadline stop a
+ * request in flight. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    recv_state *st = ud;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    if (azdo_cancel_requested(st->req->cancel)) {
+        st->aborted = AZDO_ERR_CANCELLED;
+        return 1;
+    }
+    if (st->req->deadline > 0 && azdo_system_clock()->monotonic(azdo_system_clock()) >= st->req->deadline) {
+        st->aborted = AZDO_ERR_TIMEOUT;
+        return 1;
+    }
+    return 0;
+}
+
+static double header_number(const char *v, size_t n)
+{
+    char buf[64];
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    char *end;
+    double d = strtod(buf, &end);
+    return end == buf || d < 0 ? -1 : d;
+}
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -98,6 +134,16 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         replace(&st->resp->service_error, s);
     } else if (IS("Location")) {
         replace(&st->resp->location, header_value(v, vlen));
+    } else if (IS("X-VSS-HostOfflineError")) {
+        st->resp->host_offline = 1;
+    } else if (IS("X-RateLimit-Remaining")) {
+        st->resp->ratelimit_remaining = header_number(v, vlen);
+    } else if (IS("X-RateLimit-Limit")) {
+        st->resp->ratelimit_limit = header_number(v, vlen);
+    } else if (IS("X-RateLimit-Delay")) {
+        st->resp->ratelimit_delay = header_number(v, vlen);
+    } else if (IS("X-RateLimit-Resource")) {
+        replace(&st->resp->ratelimit_resource, header_value(v, vlen));
     } else if (IS("Retry-After")) {
         char *s = header_value(v, vlen);
         if (s) {
@@ -122,9 +168,19 @@ static azdo_errkind map_curl_error(CURLcode rc, const char *detail, const char *
         return azdo_error_set(err, AZDO_ERR_CONNECT,
                               "Cannot resolve the host of %s (%s): check Organization or Url", url, what);
     case CURLE_COULDNT_CONNECT:
+        azdo_error_set(err, AZDO_ERR_CONNECT, "Cannot connect to %s: %s", url, what);
+        err->unsent = 1; /* refused: nothing reached the service */
+        return AZDO_ERR_CONNECT;
     case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+        return azdo_error_set(err, AZDO_ERR_CONNECT, "TLS handshake with %s failed: %s", url, what);
     case CURLE_PEER_FAILED_VERIFICATION:
+        return azdo_error_set(err, AZDO_ERR_CONNECT,
+                              "The TLS certificate of %s could not be verified (%s): if the server uses a "
+                              "private CA, set CAFile to its PEM bundle",
+                              url, what);
     case CURLE_SSL_CACERT_BADFILE:
+        return azdo_error_set(err, AZDO_ERR_CONNECT, "CAFile could not be read as a PEM CA bundle: %s", what);
     case CURLE_UNSUPPORTED_PROTOCOL:
     case CURLE_URL_MALFORMAT:
         return azdo_error_set(err, AZDO_ERR_CONNECT, "Cannot connect to %s: %s", url, what);
@@ -150,11 +206,12 @@ static azdo_errkind curl_send(azdo_transport *t, const azdo_http_request *req,
     struct curl_slist *hdrs = NULL;
     strbuf auth;
     strbuf_init(&auth);
-    recv_state st;
+    recv_state st = {0};
     strbuf_init(&st.body);
     memset(resp, 0, sizeof *resp);
-    resp->retry_after_s = -1;
+    azdo_http_response_clear(resp);
     st.resp = resp;
+    st.req = req;
     char errbuf[CURL_ERROR_SIZE] = "";
     azdo_errkind rc = AZDO_OK;
 
@@ -189,9 +246,19 @@ static azdo_errkind curl_send(azdo_transport *t, const azdo_http_request *req,
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &st);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (t->timeout_s > 0) {
-        curl_easy_setopt(c, CURLOPT_TIMEOUT, t->timeout_s);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, t->timeout_s);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &st);
+    /* verification stays on; CAFile replaces the system store, never disables it */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (ct->ca_file)
+        curl_easy_setopt(c, CURLOPT_CAINFO, ct->ca_file);
+    if (ct->proxy)
+        curl_easy_setopt(c, CURLOPT_PROXY, ct->proxy);
+    if (ct->timeout_s > 0) {
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, ct->timeout_s);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, ct->timeout_s);
     }
     if (strcmp(req->method, "GET") != 0) {
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
@@ -199,6 +266,10 @@ static azdo_errkind curl_send(azdo_transport *t, const azdo_http_request *req,
     }
 
     CURLcode cc = curl_easy_perform(c);
+    if (cc == CURLE_ABORTED_BY_CALLBACK && st.aborted == AZDO_ERR_TIMEOUT) {
+        rc = azdo_error_set(err, AZDO_ERR_TIMEOUT, "The query timeout expired while waiting for %s", req->url);
+        goto done;
+    }
     if (cc != CURLE_OK) {
         rc = map_curl_error(cc, errbuf, req->url, err);
         goto done;
@@ -234,22 +305,27 @@ static void curl_destroy(azdo_transport *t)
     if (!ct)
         return;
     curl_easy_cleanup(ct->curl);
+    free(ct->ca_file);
+    free(ct->proxy);
     free(ct);
 }
 
-azdo_transport *azdo_curl_transport_new(long timeout_s)
+azdo_transport *azdo_curl_transport_new(const azdo_transport_opts *opts)
 {
     pthread_once(&global_once, global_init);
     curl_transport *ct = calloc(1, sizeof *ct);
     if (!ct)
         return NULL;
     ct->curl = curl_easy_init();
-    if (!ct->curl) {
-        free(ct);
+    ct->timeout_s = opts->timeout_s;
+    ct->ca_file = opts->ca_file && *opts->ca_file ? strdup(opts->ca_file) : NULL;
+    ct->proxy = opts->proxy && *opts->proxy ? strdup(opts->proxy) : NULL;
+    if (!ct->curl || (opts->ca_file && *opts->ca_file && !ct->ca_file) ||
+        (opts->proxy && *opts->proxy && !ct->proxy)) {
+        curl_destroy(&ct->base);
         return NULL;
     }
     ct->base.send = curl_send;
     ct->base.destroy = curl_destroy;
-    ct->base.timeout_s = timeout_s;
     return &ct->base;
 }

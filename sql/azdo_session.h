@@ -16,6 +16,7 @@
 #include "../rest/azdo_config.h"
 #include "../rest/azdo_error.h"
 #include "../rest/azdo_http.h"
+#include "../rest/clock.h"
 
 typedef struct azdo_session azdo_session;
 
@@ -29,6 +30,11 @@ typedef struct azdo_session azdo_session;
 azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport,
                                azdo_session **out, azdo_error *err);
 
+/* The same with a clock of the caller's (tests: retry timing without real
+ * sleeps); NULL = the system clock.  The clock must outlive the session. */
+azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transport, azdo_clock *clock,
+                                  azdo_session **out, azdo_error *err);
+
 sqlite3 *azdo_session_db(azdo_session *s);
 
 /* The last REST error raised inside a virtual-table call, or NULL if the last
@@ -36,6 +42,20 @@ sqlite3 *azdo_session_db(azdo_session *s);
  * (the driver calls it before each statement execution). */
 const azdo_error *azdo_session_last_error(const azdo_session *s);
 void azdo_session_clear_error(azdo_session *s);
+
+/*
+ * Statement control, safe to call from another thread while a statement runs.
+ *
+ * azdo_session_begin_statement: called before each execution; clears a
+ *   pending cancel and sets the deadline for everything the statement does
+ *   over HTTP (requests and retry waits): timeout_s seconds from now, 0 = none
+ *   (SQL_ATTR_QUERY_TIMEOUT).  Past it, the request in flight is aborted and
+ *   the statement fails with AZDO_ERR_TIMEOUT.
+ * azdo_session_cancel: aborts the request or retry wait in flight promptly;
+ *   the statement fails with AZDO_ERR_CANCELLED (SQLCancel).
+ */
+void azdo_session_begin_statement(azdo_session *s, long timeout_s);
+void azdo_session_cancel(azdo_session *s);
 
 /* Display name of the authenticated user (for SQL_USER_NAME), or "". */
 const char *azdo_session_user(const azdo_session *s);

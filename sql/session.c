@@ -121,10 +121,18 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
 azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport, azdo_session **out,
                                azdo_error *err)
 {
+    return azdo_session_open_ex(cfg, transport, NULL, out, err);
+}
+
+azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transport, azdo_clock *clock,
+                                  azdo_session **out, azdo_error *err)
+{
     *out = NULL;
     azdo_error_clear(err);
-    if (!transport)
-        transport = azdo_curl_transport_new(cfg->timeout_s);
+    if (!transport) {
+        azdo_transport_opts opts = {cfg->timeout_s, cfg->ca_file, cfg->proxy};
+        transport = azdo_curl_transport_new(&opts);
+    }
     if (!transport)
         return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory creating the HTTP transport");
     azdo_session *s = calloc(1, sizeof *s);
@@ -134,10 +142,13 @@ azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport
     }
     azdo_errkind rc;
     cJSON *fields = NULL;
-    s->client = azdo_client_new(cfg, transport);
-    if (!s->client) {
-        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    rc = azdo_client_new(cfg, transport, &s->client, err);
+    if (rc != AZDO_OK)
         goto fail;
+    azdo_client_set_clock(s->client, clock);
+    if (cfg->login_timeout_s > 0) {
+        azdo_clock *clk = azdo_client_clock(s->client);
+        azdo_client_set_deadline(s->client, clk->monotonic(clk) + (double)cfg->login_timeout_s);
     }
     rc = azdo_client_validate(s->client, err);
     if (rc != AZDO_OK)
@@ -164,6 +175,7 @@ azdo_errkind azdo_session_open(const azdo_config *cfg, azdo_transport *transport
         goto fail;
     }
     sqlite3_set_authorizer(s->db, authorize, s);
+    azdo_client_set_deadline(s->client, 0); /* the login timeout covered the connect only */
     cJSON_Delete(fields);
     *out = s;
     return AZDO_OK;
@@ -184,6 +196,18 @@ void azdo_session_clear_error(azdo_session *s)
 {
     s->env.has_error = 0;
     azdo_error_clear(&s->env.last_error);
+}
+
+void azdo_session_begin_statement(azdo_session *s, long timeout_s)
+{
+    azdo_client_clear_cancel(s->client);
+    azdo_clock *clk = azdo_client_clock(s->client);
+    azdo_client_set_deadline(s->client, timeout_s > 0 ? clk->monotonic(clk) + (double)timeout_s : 0);
+}
+
+void azdo_session_cancel(azdo_session *s)
+{
+    azdo_client_cancel(s->client);
 }
 
 const char *azdo_session_user(const azdo_session *s) { return ""; }

@@ -9,7 +9,7 @@ static azdo_errkind fake_send(azdo_transport *t, const azdo_http_request *req, a
 {
     fake_http *f = (fake_http *)t;
     memset(resp, 0, sizeof *resp);
-    resp->retry_after_s = -1;
+    azdo_http_response_clear(resp); /* the "absent" markers */
     if (f->nlog < FAKE_MAX_LOG) {
         f->urls[f->nlog] = strdup(req->url);
         f->bodies[f->nlog] = req->body ? strdup(req->body) : NULL;

@@ -14,187 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_transport.h"
+#include "fake_ado.h"
 #include "sql/azdo_session.h"
 
-/* ---- a tiny scripted Azure DevOps --------------------------------------- */
-
-typedef struct srv {
-    int n_items;       /* ids 1..n_items */
-    int strict;        /* VS402337 whenever more than 20,000 match, even with $top */
-    int batch_fault;   /* 0 none, 1 malformed JSON, 2 link drop, 3 an extra item */
-    int fault_after;   /* batch requests answered before the fault */
-    int auth;          /* 0 ok, 401, 203 */
-    int batches;
-} srv;
-
-static const char *FIELDS =
-    "{\"count\":9,\"value\":["
-    "{\"name\":\"ID\",\"referenceName\":\"System.Id\",\"type\":\"integer\"},"
-    "{\"name\":\"Title\",\"referenceName\":\"System.Title\",\"type\":\"string\"},"
-    "{\"name\":\"State\",\"referenceName\":\"System.State\",\"type\":\"string\"},"
-    "{\"name\":\"Assigned To\",\"referenceName\":\"System.AssignedTo\",\"type\":\"string\",\"isIdentity\":true},"
-    "{\"name\":\"Changed Date\",\"referenceName\":\"System.ChangedDate\",\"type\":\"dateTime\"},"
-    "{\"name\":\"Remaining Work\",\"referenceName\":\"Microsoft.VSTS.Scheduling.RemainingWork\",\"type\":\"double\"},"
-    "{\"name\":\"Priority\",\"referenceName\":\"Microsoft.VSTS.Common.Priority\",\"type\":\"integer\"},"
-    "{\"name\":\"Priority\",\"referenceName\":\"Custom.Priority\",\"type\":\"string\"},"
-    "{\"name\":\"WEF_1_Features Column\",\"referenceName\":\"WEF_1_Kanban.Column\",\"type\":\"string\"},"
-    "{\"name\":\"Link Type\",\"referenceName\":\"System.Links.LinkType\",\"type\":\"integer\"},"
-    "{\"name\":\"Area Path\",\"referenceName\":\"System.AreaPath\",\"type\":\"treePath\"}"
-    "]}";
-
-static int active(int id) { return id % 3 == 0; }
-
-static int64_t find_bound(const char *q, const char *pat)
-{
-    const char *p = strstr(q, pat);
-    return p ? atoll(p + strlen(pat)) : 0;
-}
-
-/* The Id conditions the driver generates, evaluated for one id. */
-static int id_matches(const char *q, int id)
-{
-    const char *p = q;
-    while ((p = strstr(p, "[System.Id] ")) != NULL) {
-        p += 12;
-        if (!strncmp(p, "IN (", 4)) {
-            int hit = 0;
-            const char *e = strchr(p, ')');
-            for (const char *v = p + 4; v && v < e; v = strchr(v, ',') ? strchr(v, ',') + 1 : NULL)
-                hit |= atoi(v) == id;
-            if (!hit)
-                return 0;
-        } else if (!strncmp(p, ">= ", 3)) {
-            if (!(id >= atoll(p + 3)))
-                return 0;
-        } else if (!strncmp(p, "<= ", 3)) {
-            if (!(id <= atoll(p + 3)))
-                return 0;
-        } else if (!strncmp(p, "= ", 2)) {
-            if (id != atoll(p + 2))
-                return 0;
-        }
-    }
-    return 1;
-}
-
-static azdo_errkind handle(fake_http *f, const azdo_http_request *req, azdo_http_response *resp, azdo_error *err)
-{
-    srv *s = f->ud;
-    if (s->auth == 401) {
-        fake_respond(resp, 401, "application/json; charset=utf-8",
-                     "{\"$id\":\"1\",\"innerException\":null,\"message\":\"TF400813: The user '' is not authorized "
-                     "to access this resource.\",\"typeKey\":\"UnauthorizedRequestException\",\"errorCode\":0,"
-                     "\"eventId\":3000}");
-        return AZDO_OK;
-    }
-    if (s->auth == 203) {
-        fake_respond(resp, 203, "text/html; charset=utf-8", "<html><body>Sign in</body></html>");
-        return AZDO_OK;
-    }
-    if (strstr(req->url, "/_apis/projects")) {
-        fake_respond(resp, 200, "application/json", "{\"id\":\"p1\",\"name\":\"Proj\"}");
-        return AZDO_OK;
-    }
-    if (strstr(req->url, "/_apis/wit/fields")) {
-        fake_respond(resp, 200, "application/json; charset=utf-8", FIELDS);
-        return AZDO_OK;
-    }
-    if (strstr(req->url, "/_apis/wit/wiql")) {
-        cJSON *b = cJSON_Parse(req->body);
-        const char *q = cJSON_GetObjectItem(b, "query")->valuestring;
-        int64_t after = find_bound(q, "[System.Id] > ");
-        int64_t before = find_bound(q, "[System.Id] < ");
-        int only_active = strstr(q, "[System.State] = 'Active'") != NULL;
-        int desc = strstr(q, "DESC") != NULL;
-        const char *t = strstr(req->url, "$top=");
-        long top = t ? atol(t + 5) : 0;
-        int count = 0;
-        for (int id = 1; id <= s->n_items; id++)
-            if (id > after && (!before || id < before) && (!only_active || active(id)) && id_matches(q, id))
-                count++;
-        if (count > 20000 && (s->strict || !top || top > 20000)) {
-            fake_respond(resp, 400, "application/json; charset=utf-8",
-                         "{\"$id\":\"1\",\"message\":\"VS402337: The number of work items returned exceeds the size "
-                         "limit of 20000. Change the query to return fewer items.\",\"typeKey\":"
-                         "\"WorkItemTrackingQueryResultSizeLimitExceededException\",\"errorCode\":0,\"eventId\":3000}");
-            cJSON_Delete(b);
-            return AZDO_OK;
-        }
-        cJSON *out = cJSON_CreateObject();
-        cJSON *arr = cJSON_AddArrayToObject(out, "workItems");
-        int emitted = 0;
-        for (int k = 1; k <= s->n_items && (!top || emitted < top); k++) {
-            int id = desc ? s->n_items + 1 - k : k;
-            if (id > after && (!before || id < before) && (!only_active || active(id)) && id_matches(q, id)) {
-                cJSON *it = cJSON_CreateObject();
-                cJSON_AddNumberToObject(it, "id", id);
-                cJSON_AddItemToArray(arr, it);
-                emitted++;
-            }
-        }
-        char *txt = cJSON_PrintUnformatted(out);
-        fake_respond(resp, 200, "application/json; charset=utf-8", txt);
-        free(txt);
-        cJSON_Delete(out);
-        cJSON_Delete(b);
-        return AZDO_OK;
-    }
-    if (strstr(req->url, "/_apis/wit/workitemsbatch")) {
-        int n = s->batches++;
-        if (s->batch_fault && n >= s->fault_after) {
-            if (s->batch_fault == 1) {
-                fake_respond(resp, 200, "application/json", "{\"count\":2,\"value\":[{\"id\":1,\"fields\":{");
-                return AZDO_OK;
-            }
-            if (s->batch_fault == 2)
-                return azdo_error_set(err, AZDO_ERR_LINK, "Connection reset by peer (fake)");
-        }
-        cJSON *b = cJSON_Parse(req->body);
-        cJSON *ids = cJSON_GetObjectItem(b, "ids");
-        cJSON *out = cJSON_CreateObject();
-        cJSON *arr = cJSON_AddArrayToObject(out, "value");
-        cJSON *id;
-        cJSON_ArrayForEach(id, ids)
-        {
-            int v = id->valueint;
-            cJSON *it = cJSON_CreateObject();
-            cJSON_AddNumberToObject(it, "id", v);
-            cJSON_AddNumberToObject(it, "rev", 1);
-            cJSON *fl = cJSON_AddObjectToObject(it, "fields");
-            char title[64];
-            snprintf(title, sizeof title, "Item %d", v);
-            cJSON_AddStringToObject(fl, "System.Title", title);
-            cJSON_AddStringToObject(fl, "System.State", active(v) ? "Active" : "New");
-            if (v % 2 == 0) {
-                cJSON *ident = cJSON_AddObjectToObject(fl, "System.AssignedTo");
-                cJSON_AddStringToObject(ident, "displayName", "Jamal Hartnett");
-                cJSON_AddStringToObject(ident, "uniqueName", "fabrikamfiber4@hotmail.com");
-            }
-            cJSON_AddStringToObject(fl, "System.ChangedDate", "2014-12-29T20:49:28.74Z");
-            if (v % 5 == 0)
-                cJSON_AddNumberToObject(fl, "Microsoft.VSTS.Scheduling.RemainingWork", 4);
-            cJSON_AddItemToArray(arr, it);
-        }
-        if (s->batch_fault == 3) {
-            cJSON *it = cJSON_CreateObject();
-            cJSON_AddNumberToObject(it, "id", 999999);
-            cJSON_AddObjectToObject(it, "fields");
-            cJSON_AddItemToArray(arr, it);
-        }
-        char *txt = cJSON_PrintUnformatted(out);
-        fake_respond(resp, 200, "application/json; charset=utf-8", txt);
-        free(txt);
-        cJSON_Delete(out);
-        cJSON_Delete(b);
-        return AZDO_OK;
-    }
-    fake_respond(resp, 404, "application/json", "{\"message\":\"no such route\"}");
-    return AZDO_OK;
-}
-
 typedef struct fixture {
-    srv s;
+    fake_ado s;
     fake_http *f;
     azdo_session *sess;
 } fixture;
@@ -203,7 +27,7 @@ static azdo_errkind open_fixture(fixture *fx, azdo_error *err)
 {
     azdo_config cfg = {.base_url = "http://127.0.0.1:1/fabrikam", .project = "Proj", .pat = "secret-pat",
                        .api_version = "7.1"};
-    fx->f = fake_http_new(handle, &fx->s);
+    fx->f = fake_http_new(fake_ado_handle, &fx->s);
     return azdo_session_open(&cfg, &fx->f->base, &fx->sess, err);
 }
 
