@@ -1,5 +1,6 @@
 /* auth.c — see auth.h for the schemes. */
 #include "auth.h"
+#include "cnum.h"
 #include "secret.h"
 #include "strbuf.h"
 
@@ -297,8 +298,8 @@ azdo_errkind azdo_auth_parse_token(const char *body, size_t len, char **access, 
     const cJSON *ex = cJSON_GetObjectItemCaseSensitive(j, "expires_in");
     if (cJSON_IsNumber(ex) && ex->valuedouble > 0)
         *expires_in = ex->valuedouble;
-    else if (cJSON_IsString(ex) && atof(ex->valuestring) > 0)
-        *expires_in = atof(ex->valuestring); /* the legacy service sends a string */
+    else if (cJSON_IsString(ex) && azdo_strtod_c(ex->valuestring, NULL) > 0)
+        *expires_in = azdo_strtod_c(ex->valuestring, NULL); /* the legacy service sends a string */
     const cJSON *rt = cJSON_GetObjectItemCaseSensitive(j, "refresh_token");
     int has_refresh = cJSON_IsString(rt) && *rt->valuestring;
     *access = strdup(at->valuestring);

@@ -362,7 +362,7 @@ azdo_errkind azdo_client_wiql(azdo_client *c, const char *wiql, long top, int ti
     cJSON_ArrayForEach(it, items)
     {
         cJSON *id = cJSON_GetObjectItemCaseSensitive(it, "id");
-        if (!cJSON_IsNumber(id) || id->valuedouble < 1) {
+        if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9e15) {
             free(out);
             cJSON_Delete(j);
             return azdo_error_set(err, AZDO_ERR_PROTOCOL, "The WIQL answer holds a work item without a valid id");

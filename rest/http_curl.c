@@ -9,6 +9,7 @@
  */
 #include "azdo_http.h"
 #include "clock.h"
+#include "cnum.h"
 #include "strbuf.h"
 
 #include <ctype.h>
@@ -62,7 +63,7 @@ static double header_number(const char *v, size_t n)
     memcpy(buf, v, n);
     buf[n] = '\0';
     char *end;
-    double d = strtod(buf, &end);
+    double d = azdo_strtod_c(buf, &end);
     return end == buf || d < 0 ? -1 : d;
 }
 
@@ -148,7 +149,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
         char *s = header_value(v, vlen);
         if (s) {
             char *end;
-            double d = strtod(s, &end);
+            double d = azdo_strtod_c(s, &end);
             /* Azure DevOps sends delta-seconds; an HTTP date is not expected */
             if (end != s && d >= 0)
                 st->resp->retry_after_s = d;
@@ -292,6 +293,10 @@ done:
         memset(auth.data, 0, auth.cap);
     strbuf_free(&auth);
     strbuf_free(&st.body);
+    /* libcurl's copy of the Authorization header held the secret too */
+    for (struct curl_slist *h = hdrs; h; h = h->next)
+        if (strncasecmp(h->data, "Authorization:", 14) == 0)
+            memset(h->data, 0, strlen(h->data));
     curl_slist_free_all(hdrs);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
     if (rc != AZDO_OK)

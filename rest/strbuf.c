@@ -38,10 +38,17 @@ static int reserve(strbuf *b, size_t extra)
         }
         cap *= 2;
     }
-    char *p = realloc(b->data, cap);
+    /* malloc + copy + wipe rather than realloc: a buffer may hold a secret
+     * (an out connection string with PWD) that must not linger in freed memory */
+    char *p = malloc(cap);
     if (!p) {
         b->failed = 1;
         return 0;
+    }
+    if (b->data) {
+        memcpy(p, b->data, b->len + 1);
+        memset(b->data, 0, b->cap);
+        free(b->data);
     }
     b->data = p;
     b->cap = cap;

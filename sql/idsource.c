@@ -7,6 +7,7 @@
 struct azdo_idsource {
     azdo_client *client;
     azdo_wiql_where where; /* own copy */
+    azdo_wiql_where fallback; /* own copy; text NULL = none */
     int desc;
     int64_t remaining;     /* ids still wanted, < 0 = unlimited */
     int64_t cursor;        /* last id handed out: next page is beyond it */
@@ -24,7 +25,15 @@ int azdo_is_size_limit_error(const azdo_error *err)
             strstr(err->message, "VS402337") != NULL);
 }
 
-azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, int desc, int64_t limit)
+static int copy_where(azdo_wiql_where *dst, const azdo_wiql_where *src)
+{
+    dst->text = strdup(src->text ? src->text : "");
+    dst->time_precision = src->time_precision;
+    return dst->text ? 0 : -1;
+}
+
+azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, const azdo_wiql_where *fallback,
+                                 int desc, int64_t limit)
 {
     azdo_idsource *s = calloc(1, sizeof *s);
     if (!s)
@@ -32,10 +41,9 @@ azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, i
     s->client = c;
     s->desc = desc;
     s->remaining = limit;
-    s->where.text = strdup(where->text ? where->text : "");
-    s->where.time_precision = where->time_precision;
-    if (!s->where.text) {
-        free(s);
+    if (copy_where(&s->where, where) != 0 ||
+        (fallback && strcmp(fallback->text, where->text) != 0 && copy_where(&s->fallback, fallback) != 0)) {
+        azdo_idsource_free(s);
         return NULL;
     }
     if (limit == 0)
@@ -48,30 +56,55 @@ void azdo_idsource_free(azdo_idsource *s)
     if (!s)
         return;
     azdo_wiql_where_clear(&s->where);
+    azdo_wiql_where_clear(&s->fallback);
     free(s->page);
     free(s);
 }
 
 int azdo_idsource_requests(const azdo_idsource *s) { return s->requests; }
 
+/* Replaces the conditions with the exact-only fallback; 0 when there is none. */
+static int use_fallback(azdo_idsource *s)
+{
+    if (!s->fallback.text)
+        return 0;
+    azdo_wiql_where_clear(&s->where);
+    s->where = s->fallback;
+    memset(&s->fallback, 0, sizeof s->fallback);
+    return 1;
+}
+
+static int is_unknown_tree_path(const azdo_error *err)
+{
+    return err->kind == AZDO_ERR_QUERY && strstr(err->message, "TF51011") != NULL;
+}
+
 static azdo_errkind run(azdo_idsource *s, int64_t after, int64_t before, int desc, long top, int64_t **ids,
                         size_t *n, azdo_error *err)
 {
-    char *q = azdo_wiql_query_text(&s->where, after, before, desc);
-    if (!q)
-        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
-    size_t len = strlen(q);
-    if (len > AZDO_WIQL_MAX_CHARS) {
+    for (;;) {
+        char *q = azdo_wiql_query_text(&s->where, after, before, desc);
+        if (!q)
+            return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+        size_t len = azdo_wiql_chars(q);
+        if (len > AZDO_WIQL_MAX_CHARS) {
+            free(q);
+            if (use_fallback(s))
+                continue;
+            return azdo_error_set(err, AZDO_ERR_QUERY,
+                                  "The WIQL for this query would be %zu characters, over Azure DevOps' limit of "
+                                  "%d: use fewer values in the Id IN list",
+                                  len, AZDO_WIQL_MAX_CHARS);
+        }
+        s->requests++;
+        azdo_errkind rc = azdo_client_wiql(s->client, q, top, s->where.time_precision, ids, n, err);
         free(q);
-        return azdo_error_set(err, AZDO_ERR_QUERY,
-                              "The WIQL for this query would be %zu characters, over Azure DevOps' limit of %d: "
-                              "use fewer values in IN lists",
-                              len, AZDO_WIQL_MAX_CHARS);
+        if (rc != AZDO_OK && is_unknown_tree_path(err) && use_fallback(s)) {
+            azdo_error_clear(err);
+            continue; /* SQL matches nothing for such a path; SQLite's re-check does the same */
+        }
+        return rc;
     }
-    s->requests++;
-    azdo_errkind rc = azdo_client_wiql(s->client, q, top, s->where.time_precision, ids, n, err);
-    free(q);
-    return rc;
 }
 
 static void set_page(azdo_idsource *s, int64_t *ids, size_t n)

@@ -11,6 +11,11 @@
  * (> last), and on VS402337 fetches the window (last, last + 20000] instead.
  * Descending order in that mode collects all ids first (8 bytes each) and
  * serves them backwards.
+ *
+ * Conditions SQLite re-checks may be dropped at any time without changing
+ * the result (see wiql.h): that is how an unknown area path (which WIQL
+ * refuses with TF51011 where SQL would simply match nothing) and an
+ * over-long query are survived.
  */
 #ifndef AZDO_IDSOURCE_H
 #define AZDO_IDSOURCE_H
@@ -23,8 +28,12 @@
 
 typedef struct azdo_idsource azdo_idsource;
 
-/* where: the conditions (copied).  limit < 0: no limit. */
-azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, int desc, int64_t limit);
+/* where: the conditions (copied).  fallback (copied; NULL = none): the
+ * exact-only conditions, used from the moment the service refuses a widened
+ * term (TF51011, an area or iteration path that does not exist) or the
+ * query would pass the 32,000-character limit.  limit < 0: no limit. */
+azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, const azdo_wiql_where *fallback,
+                                 int desc, int64_t limit);
 /* Fills up to max ids; *got == 0 means the end. */
 azdo_errkind azdo_idsource_next(azdo_idsource *src, int64_t *ids, size_t max, size_t *got, azdo_error *err);
 /* WIQL requests made so far (for tests and traces). */

@@ -117,8 +117,12 @@ static unsigned caps_for(azdo_ftype t, azdo_colsrc src, int is_id)
 {
     if (is_id)
         return AZDO_CAP_EQ | AZDO_CAP_NE | AZDO_CAP_RANGE | AZDO_CAP_IN | AZDO_CAP_EXACT | AZDO_CAP_ORDER;
-    if (src != AZDO_SRC_FIELD)
-        return AZDO_CAP_EQ | AZDO_CAP_LIKE; /* matched against the whole identity */
+    /* companions match against the identity field; LIKE only on the display
+     * name (see wiql.c: how CONTAINS treats the unique name is unverified) */
+    if (src == AZDO_SRC_IDENTITY_DISPLAY)
+        return AZDO_CAP_EQ | AZDO_CAP_LIKE;
+    if (src == AZDO_SRC_IDENTITY_UNIQUE)
+        return AZDO_CAP_EQ;
     switch (t) {
     case AZDO_FT_INTEGER:
     case AZDO_FT_DOUBLE:

@@ -86,9 +86,17 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
 {
     azdo_session *s = ud;
     (void)trigger;
-    if (db && strcmp(db, "main") != 0)
+    if (action != SQLITE_ATTACH && db && strcmp(db, "main") != 0)
         return SQLITE_OK; /* temp tables of the same name are the user's */
     switch (action) {
+    case SQLITE_ATTACH:
+        /* another database file would let SQL users create or read files
+         * wherever the application can; an in-memory one is harmless */
+        if (a && *a && strcmp(a, ":memory:") != 0)
+            return deny(s, "ATTACH of a database file ('%s') is not allowed: use local TEMP tables or an "
+                           "in-memory database instead",
+                        a);
+        break;
     case SQLITE_DROP_TABLE:
     case SQLITE_DROP_VTABLE:
         if (is_builtin_table(a))
@@ -174,6 +182,8 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
         rc = azdo_error_set(err, AZDO_ERR_INTERNAL, "Cannot create the tables: %s", sqlite3_errmsg(s->db));
         goto fail;
     }
+    /* no writable_schema, no shadow-table writes, no file-backed surprises */
+    sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_set_authorizer(s->db, authorize, s);
     azdo_client_set_deadline(s->client, 0); /* the login timeout covered the connect only */
     cJSON_Delete(fields);

@@ -23,6 +23,8 @@
 #include "value.h"
 #include "wiql.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,7 @@ typedef struct wi_cursor {
     int64_t ids[AZDO_BATCH_MAX];
     size_t nids;
     cJSON *batch;               /* the current batch answer */
+    cJSON *extras;              /* items read one by one for the current batch (verify_missing) */
     const cJSON *items[AZDO_BATCH_MAX]; /* item per row (NULL when not fetched) */
     int64_t row_ids[AZDO_BATCH_MAX];
     size_t nrows, pos;
@@ -162,7 +165,8 @@ static void reset_cursor(wi_cursor *c)
     azdo_idsource_free(c->src);
     c->src = NULL;
     cJSON_Delete(c->batch);
-    c->batch = NULL;
+    cJSON_Delete(c->extras);
+    c->batch = c->extras = NULL;
     free(c->fields);
     c->fields = NULL;
     c->nfields = 0;
@@ -206,6 +210,59 @@ static int choose_fields(wi_cursor *c, const azdo_schema *s)
     return 0;
 }
 
+/*
+ * The batch answer left entries out (rather than holding null in their
+ * place): deleted since the WIQL ran, or lost.  Whether the service drops
+ * omitted items or marks them null is not documented, so each missing id is
+ * read on its own: 404 confirms it is gone, anything else is used — a row is
+ * never lost silently.  Rows stay in the order of the ids.
+ */
+static azdo_errkind verify_missing(wi_cursor *c, wi_vtab *vt, azdo_error *err)
+{
+    const cJSON *items[AZDO_BATCH_MAX];
+    int64_t row_ids[AZDO_BATCH_MAX];
+    size_t n = 0, p = 0;
+    if (!c->extras && !(c->extras = cJSON_CreateArray()))
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    for (size_t i = 0; i < c->nids; i++) {
+        if (p < c->nrows && c->row_ids[p] == c->ids[i]) {
+            items[n] = c->items[p++];
+            row_ids[n++] = c->ids[i];
+            continue;
+        }
+        char path[64], query[2048] = "";
+        snprintf(path, sizeof path, "wit/workitems/%lld", (long long)c->ids[i]);
+        if (!c->all_fields) {
+            size_t len = 0;
+            for (size_t f = 0; f < c->nfields && len + 2 < sizeof query; f++)
+                len += (size_t)snprintf(query + len, sizeof query - len, "%s%s", f ? "," : "fields=", c->fields[f]);
+        }
+        cJSON *item = NULL;
+        azdo_errkind rc = azdo_client_get(vt->env->client, 1, path, c->all_fields ? NULL : query,
+                                          "reading a work item missing from a batch answer", &item, err);
+        if (rc == AZDO_ERR_NOT_FOUND) {
+            azdo_error_clear(err);
+            continue; /* deleted meanwhile */
+        }
+        if (rc != AZDO_OK)
+            return rc;
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+        if (!cJSON_IsNumber(id) || (int64_t)id->valuedouble != c->ids[i] ||
+            !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"))) {
+            cJSON_Delete(item);
+            return azdo_error_set(err, AZDO_ERR_PROTOCOL, "Work item %lld came back malformed",
+                                  (long long)c->ids[i]);
+        }
+        cJSON_AddItemToArray(c->extras, item);
+        items[n] = item;
+        row_ids[n++] = c->ids[i];
+    }
+    memcpy(c->items, items, n * sizeof *items);
+    memcpy(c->row_ids, row_ids, n * sizeof *row_ids);
+    c->nrows = n;
+    return AZDO_OK;
+}
+
 /* Loads rows for the next ids; sets eof when there are none. */
 static int load_batch(wi_cursor *c, wi_vtab *vt)
 {
@@ -213,7 +270,8 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
     azdo_error_clear(&err);
     for (;;) {
         cJSON_Delete(c->batch);
-        c->batch = NULL;
+        cJSON_Delete(c->extras);
+        c->batch = c->extras = NULL;
         c->nrows = c->pos = 0;
         if (azdo_idsource_next(c->src, c->ids, AZDO_BATCH_MAX, &c->nids, &err) != AZDO_OK) {
             record_error(vt, &err);
@@ -244,7 +302,8 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
             if (cJSON_IsNull(item))
                 continue; /* deleted since the WIQL ran (errorPolicy omit) */
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
-            if (!cJSON_IsNumber(id) || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"))) {
+            if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9e15 ||
+                !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"))) {
                 azdo_error_set(&err, AZDO_ERR_PROTOCOL,
                                "A work item in the batch answer has no id or no fields object");
                 record_error(vt, &err);
@@ -276,7 +335,11 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
             j++;
         }
         c->nrows = k;
-        if (k > 0)
+        if ((size_t)cJSON_GetArraySize(value) < c->nids && verify_missing(c, vt, &err) != AZDO_OK) {
+            record_error(vt, &err);
+            return SQLITE_ERROR;
+        }
+        if (c->nrows > 0)
             return SQLITE_OK;
         /* every item of this batch was deleted meanwhile: try the next ids */
     }
@@ -289,6 +352,40 @@ static int value_as_int(const azdo_val *v, int64_t *out)
         return 1;
     }
     return 0;
+}
+
+static void to_val(sqlite3_value *sv, azdo_val *out);
+
+/* Converts one xFilter value for a term on col.  For a numeric column the
+ * value first gets SQLite's own numeric affinity (what SQLite applies when
+ * it compares `Id = '42'`), so the WIQL term means what SQLite means — hex,
+ * overflow, locale and all.  Text is copied (*owned = 1, free() it) when
+ * `copy` is set or when it came from the converted duplicate.  -1 on OOM. */
+static int take_value(sqlite3_value *sv, const azdo_column *col, int copy, azdo_val *out, unsigned char *owned)
+{
+    sqlite3_value *dup = NULL;
+    *owned = 0;
+    if ((col->type == AZDO_FT_INTEGER || col->type == AZDO_FT_DOUBLE) && sqlite3_value_type(sv) == SQLITE_TEXT) {
+        dup = sqlite3_value_dup(sv);
+        if (!dup)
+            return -1;
+        sqlite3_value_numeric_type(dup);
+        sv = dup;
+        copy = 1; /* the duplicate is freed below */
+    }
+    to_val(sv, out);
+    int rc = 0;
+    if (out->type == AZDO_V_TEXT && copy) {
+        char *c = strdup(out->s);
+        if (c) {
+            out->s = c;
+            *owned = 1;
+        } else {
+            rc = -1;
+        }
+    }
+    sqlite3_value_free(dup);
+    return rc;
 }
 
 static void to_val(sqlite3_value *sv, azdo_val *out)
@@ -324,7 +421,7 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
     azdo_wterm *terms = NULL;
     azdo_val *vals = NULL;
     unsigned char *owned = NULL;
-    azdo_wiql_where where = {0};
+    azdo_wiql_where where = {0}, fallback = {0};
     int rc = SQLITE_NOMEM;
     size_t nvals = 0, cap = 0;
 
@@ -367,20 +464,16 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
             sqlite3_value *v;
             for (int r = sqlite3_vtab_in_first(argv[t->argv - 1], &v); r == SQLITE_OK && v && nvals < cap;
                  r = sqlite3_vtab_in_next(argv[t->argv - 1], &v)) {
-                to_val(v, &vals[nvals]);
-                /* an IN value may not outlive the next sqlite3_vtab_in_next: copy it */
-                if (vals[nvals].type == AZDO_V_TEXT) {
-                    char *copy = strdup(vals[nvals].s);
-                    if (!copy)
-                        goto done;
-                    vals[nvals].s = copy;
-                    owned[nvals] = 1;
-                }
+                /* an IN value may not outlive the next sqlite3_vtab_in_next: copy text */
+                if (take_value(v, &s->cols[t->col], 1, &vals[nvals], &owned[nvals]) != 0)
+                    goto done;
                 nvals++;
                 w->nvals++;
             }
         } else if (nvals < cap) {
-            to_val(argv[t->argv - 1], &vals[nvals++]);
+            if (take_value(argv[t->argv - 1], &s->cols[t->col], 0, &vals[nvals], &owned[nvals]) != 0)
+                goto done;
+            nvals++;
             w->nvals = 1;
         }
     }
@@ -397,7 +490,9 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
         if (!value_as_int(&ov, &offset) || offset < 0)
             offset = 0;
     }
-    int wrc = azdo_wiql_build_where(s, vt->env->project_scoped, terms, nterms, &where);
+    int wrc = azdo_wiql_build_where(s, vt->env->project_scoped, terms, nterms, 0, &where);
+    if (wrc == 0)
+        wrc = azdo_wiql_build_where(s, vt->env->project_scoped, terms, nterms, 1, &fallback);
     if (wrc == -2) {
         vt->base.zErrMsg = sqlite3_mprintf("internal error: the WorkItems plan cannot be expressed in WIQL");
         rc = SQLITE_ERROR;
@@ -411,8 +506,9 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
     }
     if (choose_fields(c, s) != 0)
         goto done;
-    c->src = azdo_idsource_new(vt->env->client, &where, plan.order_col >= 0 && plan.order_desc,
-                               limit >= 0 ? limit + offset : -1);
+    /* LIMIT + OFFSET without overflow: past INT64_MAX it is no limit at all */
+    int64_t want = limit < 0 ? -1 : (offset > INT64_MAX - limit ? -1 : limit + offset);
+    c->src = azdo_idsource_new(vt->env->client, &where, &fallback, plan.order_col >= 0 && plan.order_desc, want);
     if (!c->src)
         goto done;
     c->eof = 0;
@@ -436,6 +532,7 @@ done:
     if (rc != SQLITE_OK || where.never)
         c->eof = 1;
     azdo_wiql_where_clear(&where);
+    azdo_wiql_where_clear(&fallback);
     azdo_plan_clear(&plan);
     free(terms);
     for (size_t i = 0; owned && i < nvals; i++)
@@ -490,7 +587,7 @@ static int wi_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
                             "internal error: column %s of work item %lld was not fetched", col->name, id);
     if (col->is_rev) {
         const cJSON *rev = cJSON_GetObjectItemCaseSensitive(item, "rev");
-        if (cJSON_IsNumber(rev)) {
+        if (cJSON_IsNumber(rev) && rev->valuedouble >= 0 && rev->valuedouble < 9e15) {
             sqlite3_result_int64(ctx, (sqlite3_int64)rev->valuedouble);
             return SQLITE_OK;
         }
@@ -512,12 +609,15 @@ static int wi_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
         return SQLITE_OK;
     }
     switch (v->type & 0xff) {
-    case cJSON_Number:
-        if (col->type == AZDO_FT_DOUBLE || v->valuedouble != (double)(sqlite3_int64)v->valuedouble)
-            sqlite3_result_double(ctx, v->valuedouble);
+    case cJSON_Number: {
+        double d = v->valuedouble;
+        /* an integral value in range is an integer; check before casting (UB otherwise) */
+        if (col->type != AZDO_FT_DOUBLE && isfinite(d) && fabs(d) < 9.2e18 && d == floor(d))
+            sqlite3_result_int64(ctx, (sqlite3_int64)d);
         else
-            sqlite3_result_int64(ctx, (sqlite3_int64)v->valuedouble);
+            sqlite3_result_double(ctx, d);
         return SQLITE_OK;
+    }
     case cJSON_True:
         sqlite3_result_int(ctx, 1);
         return SQLITE_OK;

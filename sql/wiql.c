@@ -1,9 +1,9 @@
 /* wiql.c — see wiql.h. */
 #include "wiql.h"
+#include "../rest/cnum.h"
 #include "value.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,41 +30,16 @@ void azdo_wiql_where_clear(azdo_wiql_where *w)
 
 typedef enum { ID_FALSE, ID_TRUE, ID_VALUE } id_outcome;
 
-/* Applies INTEGER affinity the way SQLite does for `Id op value`: text that
- * looks like a number becomes that number; other text and blobs sort after
- * every integer; NULL never compares true. */
+/* Values arrive with SQLite's numeric affinity already applied by the
+ * caller (vtab_workitems.c runs sqlite3_value_numeric_type on terms of
+ * numeric columns), so text here is text that is not a number: it sorts
+ * after every integer.  A REAL with an integral value is that integer. */
 static azdo_val affinity_int(const azdo_val *v)
 {
     azdo_val r = *v;
-    if (v->type != AZDO_V_TEXT)
-        return r;
-    const char *s = v->s;
-    while (isspace((unsigned char)*s))
-        s++;
-    if (!*s)
-        return r;
-    char *end;
-    errno = 0;
-    long long ll = strtoll(s, &end, 10);
-    const char *t = end;
-    while (isspace((unsigned char)*t))
-        t++;
-    if (!*t && errno == 0 && end != s) {
+    if (v->type == AZDO_V_REAL && isfinite(v->r) && v->r == floor(v->r) && fabs(v->r) < 9.2e18) {
         r.type = AZDO_V_INT;
-        r.i = ll;
-        return r;
-    }
-    double d = strtod(s, &end);
-    t = end;
-    while (isspace((unsigned char)*t))
-        t++;
-    if (!*t && end != s && isfinite(d)) {
-        r.type = AZDO_V_REAL;
-        r.r = d;
-        if (d == floor(d) && fabs(d) < 9.2e18) {
-            r.type = AZDO_V_INT;
-            r.i = (long long)d;
-        }
+        r.i = (int64_t)v->r;
     }
     return r;
 }
@@ -206,23 +181,28 @@ static int text_of(const azdo_val *v, char *buf, size_t n, const char **out)
     return 0; /* REAL formatting differs subtly; NULL/BLOB never match */
 }
 
-static int num_of(const azdo_column *c, const azdo_val *raw, azdo_val *v)
+/* A number WIQL can read: plain decimals only (no exponent), C locale. */
+static int num_text(const azdo_val *v, char *buf, size_t n)
 {
-    *v = affinity_int(raw);
-    if (v->type == AZDO_V_INT)
+    if (v->type == AZDO_V_INT) {
+        snprintf(buf, n, "%lld", (long long)v->i);
         return 1;
-    if (v->type == AZDO_V_REAL && isfinite(v->r))
-        return c->type == AZDO_FT_DOUBLE || v->r == floor(v->r);
+    }
+    return azdo_format_number_c(v->r, buf, n) == 0;
+}
+
+/* The value as a WIQL number for this column, or 0 when it cannot be one
+ * (text, NULL, a fraction on an integer field, too large to write plainly). */
+static int num_of(const azdo_column *c, const azdo_val *raw, char *buf, size_t n)
+{
+    azdo_val v = affinity_int(raw);
+    if (v.type == AZDO_V_INT)
+        return num_text(&v, buf, n);
+    if (v.type == AZDO_V_REAL && c->type == AZDO_FT_DOUBLE)
+        return num_text(&v, buf, n);
     return 0;
 }
 
-static void append_num(strbuf *b, const azdo_val *v)
-{
-    if (v->type == AZDO_V_INT)
-        strbuf_printf(b, "%lld", (long long)v->i);
-    else
-        strbuf_printf(b, "%.17g", v->r);
-}
 
 /* The longest run of LIKE pattern text without wildcards. */
 static char *longest_literal_run(const char *pat)
@@ -263,9 +243,8 @@ static char *longest_literal_run(const char *pat)
 /* Returns 1 when something was appended, 0 when the term is dropped, -1 OOM. */
 static int superset_term(strbuf *b, const azdo_column *c, const azdo_wterm *t, int *time_precision)
 {
-    char nbuf[32];
+    char nbuf[40];
     const char *txt = NULL;
-    azdo_val nv = {0};
     int numeric = c->type == AZDO_FT_INTEGER || c->type == AZDO_FT_DOUBLE;
 
     switch (t->op) {
@@ -305,6 +284,13 @@ static int superset_term(strbuf *b, const azdo_column *c, const azdo_wterm *t, i
         char *run = longest_literal_run(t->vals[0].s);
         if (!run)
             return 0;
+        if (c->type == AZDO_FT_IDENTITY && strpbrk(run, "<>@")) {
+            /* Whether WIQL's CONTAINS on an identity sees the unique name is
+             * not documented: push only text that can be part of a display
+             * name, so the answer stays a superset either way. */
+            free(run);
+            return 0;
+        }
         field(b, c);
         strbuf_append(b, " CONTAINS ");
         azdo_wiql_literal(b, run);
@@ -315,7 +301,8 @@ static int superset_term(strbuf *b, const azdo_column *c, const azdo_wterm *t, i
         if (t->nvals == 0)
             return 0;
         for (size_t i = 0; i < t->nvals; i++)
-            if (numeric ? !num_of(c, &t->vals[i], &nv) : !text_of(&t->vals[i], nbuf, sizeof nbuf, &txt))
+            if (numeric ? !num_of(c, &t->vals[i], nbuf, sizeof nbuf)
+                        : !text_of(&t->vals[i], nbuf, sizeof nbuf, &txt))
                 return 0; /* one value WIQL cannot carry: drop the whole term */
         field(b, c);
         strbuf_append(b, " IN (");
@@ -323,8 +310,8 @@ static int superset_term(strbuf *b, const azdo_column *c, const azdo_wterm *t, i
             if (i)
                 strbuf_append(b, ", ");
             if (numeric) {
-                num_of(c, &t->vals[i], &nv);
-                append_num(b, &nv);
+                num_of(c, &t->vals[i], nbuf, sizeof nbuf);
+                strbuf_append(b, nbuf);
             } else {
                 text_of(&t->vals[i], nbuf, sizeof nbuf, &txt);
                 azdo_wiql_literal(b, txt);
@@ -340,11 +327,10 @@ static int superset_term(strbuf *b, const azdo_column *c, const azdo_wterm *t, i
     const azdo_val *v = &t->vals[0];
 
     if (numeric) {
-        if (!num_of(c, v, &nv))
+        if (!num_of(c, v, nbuf, sizeof nbuf))
             return 0;
         field(b, c);
-        strbuf_printf(b, " %s ", op_text(t->op));
-        append_num(b, &nv);
+        strbuf_printf(b, " %s %s", op_text(t->op), nbuf);
         return 1;
     }
     if (c->type == AZDO_FT_DATETIME) {
@@ -387,8 +373,16 @@ static int superset_term(strbuf *b, const azdo_column *c, const azdo_wterm *t, i
     return 1;
 }
 
+size_t azdo_wiql_chars(const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        n += (*p & 0xC0) != 0x80; /* count every byte that starts a UTF-8 character */
+    return n;
+}
+
 int azdo_wiql_build_where(const azdo_schema *s, int project_scoped, const azdo_wterm *terms, size_t n,
-                          azdo_wiql_where *out)
+                          int exact_only, azdo_wiql_where *out)
 {
     memset(out, 0, sizeof *out);
     strbuf b;
@@ -403,6 +397,8 @@ int azdo_wiql_build_where(const azdo_schema *s, int project_scoped, const azdo_w
         if (t->col < 0 || (size_t)t->col >= s->ncols)
             continue;
         const azdo_column *c = &s->cols[t->col];
+        if (exact_only && !t->exact)
+            continue;
         unsigned need = azdo_plan_cap_for(t->op);
         if (!need || !(c->caps & need)) {
             if (t->exact) {

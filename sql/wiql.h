@@ -43,11 +43,17 @@ typedef struct azdo_wiql_where {
 /* Appends s as a quoted WIQL string literal ('' doubles a quote). */
 void azdo_wiql_literal(strbuf *b, const char *s);
 
-/* Builds the WHERE conjunction.  project: restrict to @project when non-empty.
+/* Builds the WHERE conjunction.  project_scoped: restrict to @project.
+ * exact_only: leave out every term SQLite re-checks — the fallback when the
+ * service refuses a widened term (an unknown area path, TF51011) or the text
+ * would pass the 32,000-character limit; dropping such terms only widens.
  * Returns 0, -1 on OOM, -2 when an exact term names an operator its column
  * cannot carry (the planner never does that). */
 int azdo_wiql_build_where(const azdo_schema *s, int project_scoped, const azdo_wterm *terms, size_t n,
-                          azdo_wiql_where *out);
+                          int exact_only, azdo_wiql_where *out);
+
+/* Length of the text in characters (what the 32,000 limit counts). */
+size_t azdo_wiql_chars(const char *text);
 void azdo_wiql_where_clear(azdo_wiql_where *w);
 
 /* The full query for one Id window: ids > after (when after > 0) and

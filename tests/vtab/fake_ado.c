@@ -153,6 +153,28 @@ static void pace_headers(fake_ado *s, azdo_http_response *resp)
     }
 }
 
+/* One work item as the service returns it, all fields. */
+static cJSON *make_item(int v)
+{
+    cJSON *it = cJSON_CreateObject();
+    cJSON_AddNumberToObject(it, "id", v);
+    cJSON_AddNumberToObject(it, "rev", 1);
+    cJSON *fl = cJSON_AddObjectToObject(it, "fields");
+    char title[64];
+    snprintf(title, sizeof title, "Item %d", v);
+    cJSON_AddStringToObject(fl, "System.Title", title);
+    cJSON_AddStringToObject(fl, "System.State", active(v) ? "Active" : "New");
+    if (v % 2 == 0) {
+        cJSON *ident = cJSON_AddObjectToObject(fl, "System.AssignedTo");
+        cJSON_AddStringToObject(ident, "displayName", "Jamal Hartnett");
+        cJSON_AddStringToObject(ident, "uniqueName", "fabrikamfiber4@hotmail.com");
+    }
+    cJSON_AddStringToObject(fl, "System.ChangedDate", "2014-12-29T20:49:28.74Z");
+    if (v % 5 == 0)
+        cJSON_AddNumberToObject(fl, "Microsoft.VSTS.Scheduling.RemainingWork", 4);
+    return it;
+}
+
 static azdo_errkind handle(fake_http *f, const azdo_http_request *req, azdo_http_response *resp,
                            azdo_error *err);
 
@@ -265,24 +287,13 @@ static azdo_errkind handle(fake_http *f, const azdo_http_request *req, azdo_http
         cJSON_ArrayForEach(id, ids)
         {
             int v = id->valueint;
-            cJSON *it = cJSON_CreateObject();
-            cJSON_AddNumberToObject(it, "id", v);
-            cJSON_AddNumberToObject(it, "rev", 1);
-            cJSON *fl = cJSON_AddObjectToObject(it, "fields");
-            char title[64];
-            snprintf(title, sizeof title, "Item %d", v);
-            cJSON_AddStringToObject(fl, "System.Title", title);
-            cJSON_AddStringToObject(fl, "System.State", active(v) ? "Active" : "New");
-            if (v % 2 == 0) {
-                cJSON *ident = cJSON_AddObjectToObject(fl, "System.AssignedTo");
-                cJSON_AddStringToObject(ident, "displayName", "Jamal Hartnett");
-                cJSON_AddStringToObject(ident, "uniqueName", "fabrikamfiber4@hotmail.com");
-            }
-            cJSON_AddStringToObject(fl, "System.ChangedDate", "2014-12-29T20:49:28.74Z");
-            if (v % 5 == 0)
-                cJSON_AddNumberToObject(fl, "Microsoft.VSTS.Scheduling.RemainingWork", 4);
-            cJSON_AddItemToArray(arr, it);
+            if (v == s->deleted_id)
+                continue;
+            cJSON_AddItemToArray(arr, make_item(v));
         }
+        if (s->batch_drop_last && cJSON_GetArraySize(arr) > 0)
+            cJSON_DeleteItemFromArray(arr, cJSON_GetArraySize(arr) - 1);
+
         if (s->batch_fault == 3) {
             cJSON *it = cJSON_CreateObject();
             cJSON_AddNumberToObject(it, "id", 999999);
@@ -294,6 +305,23 @@ static azdo_errkind handle(fake_http *f, const azdo_http_request *req, azdo_http
         free(txt);
         cJSON_Delete(out);
         cJSON_Delete(b);
+        return AZDO_OK;
+    }
+    const char *one = strstr(req->url, "/_apis/wit/workitems/");
+    if (one) {
+        s->single_gets++;
+        int v = atoi(one + strlen("/_apis/wit/workitems/"));
+        if (v == s->deleted_id || v < 1 || v > s->n_items) {
+            fake_respond(resp, 404, "application/json",
+                         "{\"message\":\"TF401232: Work item does not exist, or you do not have permissions to "
+                         "read it.\",\"typeKey\":\"WorkItemUnauthorizedAccessException\"}");
+            return AZDO_OK;
+        }
+        cJSON *it = make_item(v);
+        char *txt = cJSON_PrintUnformatted(it);
+        fake_respond(resp, 200, "application/json; charset=utf-8", txt);
+        free(txt);
+        cJSON_Delete(it);
         return AZDO_OK;
     }
     fake_respond(resp, 404, "application/json", "{\"message\":\"no such route\"}");

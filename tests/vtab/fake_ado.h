@@ -17,6 +17,9 @@ typedef struct fake_ado {
     int fault_after;    /* batch requests answered before the fault */
     int auth;           /* 0 ok, 401, 203 */
     int batches;        /* batch requests seen */
+    int batch_drop_last; /* leave the last item out of every batch answer (no null in its place) */
+    int deleted_id;      /* this id matches WIQL but is gone: left out of batches, 404 on GET */
+    int single_gets;     /* GET workitems/{id} requests seen */
 
     /* transport faults on API requests (1-based count over API requests) */
     int api_requests;

@@ -188,6 +188,17 @@ static void test_id_terms_follow_sqlite_affinity(void **state)
     assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 0), "[System.Id] IN (3, 4)"));
     assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id > 97.5", ids, 10, e, sizeof e), 3);
     assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 1), "[System.Id] >= 98"));
+    /* SQLite's own text-to-number rule, not strtod's: hex is text, overflow is infinity */
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id = '0x10'", ids, 10, e, sizeof e), 0);
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id = ' 42 '", ids, 10, e, sizeof e), 1);
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id < '0x1' ORDER BY Id LIMIT 2", ids, 10, e,
+                         sizeof e),
+                     2);
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id > '-1e400'", ids, 10, e, sizeof e), 100);
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Priority > 1e20", ids, 10, e, sizeof e), 0);
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE RemainingWork < 1e300 AND Id <= 10", ids, 10, e,
+                         sizeof e),
+                     2);
     close_fixture(&fx);
 }
 
@@ -260,6 +271,24 @@ static void test_faults_fail_instead_of_short_results(void **state)
     }
 }
 
+static void test_items_left_out_of_a_batch_are_verified(void **state)
+{
+    /* entries dropped rather than marked null: each missing id is read on its own */
+    fixture fx = {.s = {.n_items = 1000, .batch_drop_last = 1, .deleted_id = 401}};
+    azdo_error err;
+    assert_int_equal(open_fixture(&fx, &err), AZDO_OK);
+    int64_t ids[1000];
+    char e[256];
+    assert_int_equal(run(&fx, "SELECT Id, Title FROM WorkItems ORDER BY Id", ids, 1000, e, sizeof e), 999);
+    for (int i = 0, want = 1; i < 999; i++, want++) {
+        if (want == 401)
+            want++; /* deleted: confirmed by a 404 */
+        assert_int_equal(ids[i], want);
+    }
+    assert_int_equal(fx.s.single_gets, 6); /* 5 dropped + the deleted one */
+    close_fixture(&fx);
+}
+
 static void test_rejected_credentials_fail_at_open(void **state)
 {
     int modes[] = {401, 203};
@@ -306,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_user_text_cannot_inject_wiql),
         cmocka_unit_test(test_values_are_converted),
         cmocka_unit_test(test_faults_fail_instead_of_short_results),
+        cmocka_unit_test(test_items_left_out_of_a_batch_are_verified),
         cmocka_unit_test(test_rejected_credentials_fail_at_open),
         cmocka_unit_test(test_overlong_wiql_is_refused_clearly),
     };
