@@ -13,6 +13,11 @@ Routes (case-insensitive; {org} is `fabrikam` or `tfs/DefaultCollection`):
   POST /{org}[/{project}]/_apis/wit/workitemsbatch
   GET  /{org}[/{project}]/_apis/wit/workitems     ?ids &fields &$expand &errorPolicy &asOf
   GET  /{org}[/{project}]/_apis/wit/workitems/{id}
+
+Authentication (resolve_identity): Basic with a PAT (AZDO_EMULATOR_PATS), or
+Bearer with a token issued by the emulator's token endpoints or configured in
+AZDO_EMULATOR_ACCESS_TOKENS (auth.py).  The token endpoints themselves and
+the scriptable faults (faults.py) are wired in azdo_emulator.py.
 """
 
 import base64
@@ -82,6 +87,18 @@ TYPE_NAMES = {
         "Microsoft.VisualStudio.Services.Common",
     "ArgumentException": "System.ArgumentException, mscorlib",
     "ArgumentNullException": "System.ArgumentNullException, mscorlib",
+    "AadUserStateException":  # [doc]
+        "Microsoft.TeamFoundation.Framework.Server.AadUserStateException, "
+        "Microsoft.TeamFoundation.Framework.Server",
+    "RequestBlockedException":
+        "Microsoft.TeamFoundation.Framework.Server.RequestBlockedException, "
+        "Microsoft.TeamFoundation.Framework.Server",
+    "HostShutdownException":
+        "Microsoft.TeamFoundation.Framework.Server.HostShutdownException, "
+        "Microsoft.TeamFoundation.Framework.Server",
+    "PermissionDeniedException":
+        "Microsoft.TeamFoundation.Framework.Server.PermissionDeniedException, "
+        "Microsoft.TeamFoundation.Framework.Server",
 }
 
 JSON_TYPE = "application/json; charset=utf-8; api-version=7.1"
@@ -147,12 +164,17 @@ class Request:
 class State:
     """Everything a request is answered from; swapped whole on reset."""
 
-    def __init__(self, store, pats, top_mode="lenient", auth_failure="401", today=None):
+    def __init__(self, store, pats, top_mode="lenient", auth_failure="401", today=None,
+                 tokens=None, oauth_blocked=False, unmaterialized=(), pat_expired=False):
         self.store = store
         self.pats = pats              # {pat: uniqueName}
         self.top_mode = top_mode
         self.auth_failure = str(auth_failure)
         self.today = today            # 'YYYY-MM-DD' override or None
+        self.tokens = tokens          # auth.TokenService (bearer tokens) or None
+        self.oauth_blocked = bool(oauth_blocked)
+        self.unmaterialized = {str(u).casefold() for u in unmaterialized or ()}
+        self.pat_expired = bool(pat_expired)
 
 
 # --------------------------------------------------------------------------
@@ -166,6 +188,10 @@ def authenticate(state, req):
     scheme, _, cred = header.strip().partition(" ")
     if scheme.casefold() != "basic" or not cred:
         return None
+    return _pat_identity(state, cred)
+
+
+def _pat_identity(state, cred):
     try:
         decoded = base64.b64decode(cred.strip(), validate=True).decode("utf-8")
     except (binascii.Error, ValueError, UnicodeDecodeError):
@@ -198,6 +224,82 @@ def auth_failure(state, base_host):
     if state.auth_failure == "203":
         return Response(203, SIGN_IN_PAGE.encode("utf-8"), "text/html; charset=utf-8",
                         [("X-TFS-ProcessId", "9a4c1e0b-5d3f-4b7a-8e21-6c0d9f1a2b3c")])
+    return unauthorized(base_host)
+
+
+def resolve_identity(state, req):
+    """(uniqueName, None) for an accepted credential, else (None, Response).
+
+    Basic + PAT (§1.1): a known PAT is the identity, unless the reset key
+    pat_expired is set (401 + X-TFS-ServiceError "…has expired.").
+    Bearer (§1.3/§1.4): a configured token or an unexpired issued one acts as
+    its identity.  Unknown or expired -> the usual auth failure (401 TF400813,
+    or the 203 sign-in page in auth_failure=203 mode).  oauth_blocked -> 401
+    TF400813 naming the user (org policy "Third-party application access via
+    OAuth" off); a client id or uniqueName in `unmaterialized` -> 401
+    AadUserStateException (§5.2)."""
+    header = (req.headers.get("Authorization") or "").strip()
+    scheme, _, cred = header.partition(" ")
+    scheme = scheme.casefold()
+    cred = cred.strip()
+    if scheme == "basic" and cred:
+        unique = _pat_identity(state, cred)
+        if unique is None:
+            return None, auth_failure(state, req.host)
+        if state.pat_expired:
+            return None, pat_expired_response(req.host)
+        return unique, None
+    if scheme == "bearer" and cred and state.tokens is not None:
+        status, grant = state.tokens.check_bearer(cred)
+        if status != "ok":
+            return None, auth_failure(state, req.host)
+        if state.oauth_blocked:
+            return None, unauthorized(req.host, "TF400813: The user '%s' is not authorized to access "
+                                      "this resource." % identity_guid(state, grant.unique))
+        if (grant.unique.casefold() in state.unmaterialized
+                or (grant.client_id or "").casefold() in state.unmaterialized):
+            return None, unmaterialized(identity_guid(state, grant.unique))
+        return grant.unique, None
+    return None, auth_failure(state, req.host)
+
+
+def identity_guid(state, unique):
+    ident = state.store.identity_by_unique(unique) if unique else None
+    if ident is not None:
+        return ident.id
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "azdo-emulator/id/" + (unique or "")))
+
+
+def request_identity_id(state, req):
+    """Guid of the identity the request's credential acts as, or None (no
+    counters touched, no errors)."""
+    header = (req.headers.get("Authorization") or "").strip()
+    scheme, _, cred = header.partition(" ")
+    cred = cred.strip()
+    unique = None
+    if scheme.casefold() == "basic" and cred:
+        unique = _pat_identity(state, cred)
+    elif scheme.casefold() == "bearer" and cred and state.tokens is not None:
+        unique = state.tokens.peek_bearer(cred)
+    return identity_guid(state, unique) if unique else None
+
+
+def unmaterialized(guid=None, message=None):
+    """401 AadUserStateException (§5.2; the status is [unverified])."""
+    body = vss_error(message or "Identity %s has not been materialized, please use interactive login "
+                     "over the browser first." % (guid or str(uuid.uuid4())), "AadUserStateException")
+    return json_response(body, 401, [("WWW-Authenticate", "Bearer")])
+
+
+def pat_expired_response(base_host):
+    resp = unauthorized(base_host)
+    resp.headers = [h for h in resp.headers if h[0] != "X-TFS-ServiceError"] + [
+        ("X-TFS-ServiceError", "Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.")]
+    return resp
+
+
+def unauthorized(base_host, message=None):
+    """401 + TF400813 JSON with the headers Services sends (§1.2)."""
     headers = [
         ("WWW-Authenticate", 'Basic realm="https://tfs.app.visualstudio.com/"'),
         ("WWW-Authenticate", "Bearer"),
@@ -212,7 +314,7 @@ def auth_failure(state, base_host):
          "%3C%2Fsoap%3AFault%3E%3C%2Fsoap%3ABody%3E%3C%2Fsoap%3AEnvelope%3E"),
         ("X-TFS-ServiceError", "TF400813%3A%20Resource%20not%20available%20for%20anonymous%20access."),
     ]
-    body = vss_error("TF400813: The user '' is not authorized to access this resource.",
+    body = vss_error(message or "TF400813: The user '' is not authorized to access this resource.",
                      "UnauthorizedRequestException")
     return json_response(body, 401, headers)
 
@@ -282,9 +384,9 @@ def _handle(state, req):
     if len(scope) > 2:
         raise _not_found(req)
 
-    unique = authenticate(state, req)
-    if unique is None:
-        return auth_failure(state, req.host)
+    unique, failure = resolve_identity(state, req)
+    if failure is not None:
+        return failure
 
     route = _route(api, scope)
     if route is None:

@@ -7,9 +7,14 @@ Endpoints and their behaviour live in api.py, data in store.py, WIQL in
 wiql.py; this file is the CLI, the HTTP plumbing, the request log and the
 control endpoints (/_emulator/...).
 
-Valid PATs come only from the environment, never argv (argv shows in `ps`):
+Credentials come only from the environment, never argv (argv shows in `ps`):
     AZDO_EMULATOR_PATS="pat1=uniqueName1,pat2=uniqueName2"
-Each PAT maps to a seeded identity by uniqueName; that identity is @Me.
+    AZDO_EMULATOR_CLIENTS="clientId:clientSecret:uniqueName[:redirectUri],…"
+    AZDO_EMULATOR_ACCESS_TOKENS="token=uniqueName,…"
+    AZDO_EMULATOR_TENANT=<tenant id>   (optional; default auth.DEFAULT_TENANT)
+Each maps to a seeded identity by uniqueName; that identity is @Me.  Token
+endpoints (auth.py) are served at the root: POST /{tenant}/oauth2/v2.0/token
+and POST /oauth2/token.  Scriptable faults live in faults.py.
 
 Standard library only; runs with /usr/bin/python3 (3.11).
 """
@@ -18,7 +23,9 @@ import argparse
 import json
 import os
 import signal
+import socket
 import socketserver
+import struct
 import sys
 import threading
 import time
@@ -29,6 +36,8 @@ from urllib.parse import parse_qs
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import api  # noqa: E402
+import auth  # noqa: E402
+import faults as faults_mod  # noqa: E402
 import store as store_mod  # noqa: E402
 
 DEFAULTS = {
@@ -39,6 +48,11 @@ DEFAULTS = {
     "top_mode": "lenient",
     "latency_ms": 0,
     "today": None,
+    "token_lifetime_s": 3599,
+    "oauth_blocked": False,
+    "unmaterialized": [],
+    "rotate_refresh": True,
+    "pat_expired": False,
 }
 RESET_KEYS = set(DEFAULTS)
 
@@ -91,15 +105,33 @@ def validate_config(cfg):
             store_mod.today_stamp(str(out["today"]))
         except ValueError:
             raise ConfigError("today must be a date YYYY-MM-DD")
+    lifetime = out["token_lifetime_s"]
+    if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or lifetime != int(lifetime) \
+            or not 0 <= lifetime <= 10 ** 9:
+        raise ConfigError("token_lifetime_s must be an integer >= 0")
+    out["token_lifetime_s"] = int(lifetime)
+    for key in ("oauth_blocked", "rotate_refresh", "pat_expired"):
+        if not isinstance(out[key], bool):
+            raise ConfigError("%s must be true or false" % key)
+    unmat = out["unmaterialized"]
+    if unmat is None:
+        unmat = []
+    if not isinstance(unmat, list) or not all(isinstance(u, str) and u.strip() for u in unmat):
+        raise ConfigError("unmaterialized must be a list of client ids / uniqueNames")
+    out["unmaterialized"] = [u.strip() for u in unmat]
     return out
 
 
 class Emulator:
     """The mutable part of a running emulator: configuration, store, log."""
 
-    def __init__(self, config, pats, examples_dir=None, log_path=None):
+    def __init__(self, config, pats, examples_dir=None, log_path=None, clients=None,
+                 access_tokens=None, tenant=None):
         self.startup = validate_config({**DEFAULTS, **config})
         self.pats = dict(pats)
+        # The identity provider outlives resets (see auth.TokenService).
+        self.tokens = auth.TokenService(clients, access_tokens, tenant)
+        self.faults = faults_mod.FaultSet()
         self.examples_dir = examples_dir or store_mod.default_examples_dir()
         self.log_path = log_path
         self._log = []
@@ -110,7 +142,9 @@ class Emulator:
         self.reset({})
 
     def reset(self, overrides):
-        """Rebuilds from the startup configuration plus overrides, clears the log."""
+        """Rebuilds from the startup configuration plus overrides; clears the
+        log, the fault rules and the token counters (issued tokens and the
+        clock are kept)."""
         unknown = set(overrides) - RESET_KEYS
         if unknown:
             raise ConfigError("unknown reset keys: %s" % ", ".join(sorted(unknown)))
@@ -120,10 +154,21 @@ class Emulator:
                                     examples_dir=self.examples_dir)
             # One assignment: requests in flight keep the state they started with.
             self.state = api.State(built, self.pats, cfg["top_mode"], cfg["auth_failure"],
-                                   cfg["today"])
+                                   cfg["today"], tokens=self.tokens,
+                                   oauth_blocked=cfg["oauth_blocked"],
+                                   unmaterialized=cfg["unmaterialized"],
+                                   pat_expired=cfg["pat_expired"])
             self.config = cfg
+            self.faults.clear()
+            self.tokens.reset_counters()
             self.clear_log()
         return cfg
+
+    def token_response(self, route, req):
+        kind, tenant = route
+        status, body, ctype, headers = self.tokens.handle(kind, tenant, req.method, req.headers,
+                                                          req.body, self.config)
+        return api.Response(status, body, ctype, headers)
 
     def record(self, entry):
         line = json.dumps(entry, ensure_ascii=False)
@@ -191,16 +236,34 @@ class Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length > 0 else b""
 
-    def _send(self, status, body, content_type, headers=()):
+    def _send(self, status, body, content_type, headers=(), limit=None):
+        """limit: send only that many body bytes (the Content-Length still
+        announces them all) — the 'truncate' fault."""
         self.send_response(status)
         if content_type:
             self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         for k, v in headers:
             self.send_header(k, v)
+        if limit is not None:
+            # No "Connection: close": to the client this is a dropped connection.
+            self.close_connection = True
         self.end_headers()
         if self.command != "HEAD" and body:
-            self.wfile.write(body)
+            self.wfile.write(body if limit is None else body[:limit])
+
+    def _abort(self, how):
+        """Closes the connection without a response: 'rst' = abortive close
+        (SO_LINGER 0: the peer gets ECONNRESET), 'fin' = orderly close (EOF)."""
+        self.close_connection = True
+        if how != "rst":
+            return
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.rfile.close()          # drop the makefile reference so close() is real
+            self.connection.close()     # the server's later shutdown() just fails (EBADF)
+        except OSError:
+            pass
 
     def _host(self):
         host = self.headers.get("Host")
@@ -222,20 +285,48 @@ class Handler(BaseHTTPRequestHandler):
             self._control(emu, path, query, body)
             return
         state = emu.state
+        token_route = auth.token_route(path)
         latency = emu.config["latency_ms"]
-        if latency:
+        if latency and token_route is None:
             time.sleep(latency / 1000.0)
         req = api.Request(self.command, path, query, self.headers, body, self._host())
-        try:
-            resp = api.handle(state, req)
-        except Exception as exc:  # a bug in the emulator: still answer like VSS
-            resp = api.json_response(api.vss_error("Emulator internal error: %s: %s" % (
-                type(exc).__name__, exc), "VssServiceException"), 500)
-        emu.record({"method": self.command, "path": path, "query": query,
-                    "status": resp.status, "bytes": len(resp.body)})
-        headers = list(resp.headers) + [("ActivityId", str(uuid.uuid4())),
-                                        ("X-TFS-Session", str(uuid.uuid4()))]
-        self._send(resp.status, resp.body, resp.content_type, headers)
+
+        def real():
+            try:
+                if token_route is not None:
+                    return emu.token_response(token_route, req)
+                return api.handle(state, req)
+            except Exception as exc:  # a bug in the emulator: still answer like VSS
+                return api.json_response(api.vss_error("Emulator internal error: %s: %s" % (
+                    type(exc).__name__, exc), "VssServiceException"), 500)
+
+        # Token endpoints: never log the query (or any form field).
+        entry = {"method": self.command, "path": path, "query": "" if token_route else query}
+        rule = emu.faults.pick(self.command.upper(), path, is_token=token_route is not None)
+        if rule is None:
+            outcome = faults_mod.Outcome("send", real())
+        else:
+            entry["fault"] = rule.action
+            try:
+                outcome = faults_mod.apply(rule, req, real, emu.tokens.now(),
+                                           lambda: api.request_identity_id(state, req))
+            except Exception as exc:
+                outcome = faults_mod.Outcome("send", api.json_response(api.vss_error(
+                    "Emulator internal error: %s: %s" % (type(exc).__name__, exc),
+                    "VssServiceException"), 500))
+        if outcome.mode == "reset":
+            entry.update(status=0, bytes=0)
+            emu.record(entry)
+            self._abort(outcome.close)
+            return
+        resp = outcome.response
+        limit = outcome.send_bytes if outcome.mode == "truncate" else None
+        entry.update(status=resp.status, bytes=len(resp.body) if limit is None else limit)
+        emu.record(entry)
+        headers = list(resp.headers)
+        if token_route is None:
+            headers += [("ActivityId", str(uuid.uuid4())), ("X-TFS-Session", str(uuid.uuid4()))]
+        self._send(resp.status, resp.body, resp.content_type, headers, limit)
 
     # -- control endpoints (no auth, not logged) ------------------------
 
@@ -258,6 +349,49 @@ class Handler(BaseHTTPRequestHandler):
                 return reply(emu.dump("http://%s/fabrikam" % self._host(), names))
             except ConfigError as exc:
                 return reply({"ok": False, "error": str(exc)}, 400)
+        if route == "/faults":
+            if method == "GET":
+                return reply({"rules": emu.faults.report()})
+            if method == "DELETE":
+                return reply({"ok": True, "cleared": emu.faults.clear()})
+            if method == "POST":
+                try:
+                    n = emu.faults.set(json.loads(body.decode("utf-8")) if body.strip() else None)
+                except (ValueError, faults_mod.FaultError) as exc:
+                    return reply({"ok": False, "error": str(exc)}, 400)
+                return reply({"ok": True, "rules": n})
+        if route == "/tokens" and method == "GET":
+            return reply(emu.tokens.report())
+        if route == "/tokens" and method == "DELETE":
+            return reply({"ok": True, "revoked": emu.tokens.revoke_all()})
+        if route == "/refresh_token" and method == "POST":
+            try:
+                req = json.loads(body.decode("utf-8")) if body.strip() else None
+                if not isinstance(req, dict) or not isinstance(req.get("client_id"), str):
+                    raise ValueError('the body must be {"client_id": "…"[, "user": "uniqueName", '
+                                     '"scope": "vso.work"]}')
+                unknown = set(req) - {"client_id", "user", "scope"}
+                if unknown:
+                    raise ValueError("unknown keys: %s" % ", ".join(sorted(unknown)))
+                for key in ("user", "scope"):
+                    if req.get(key) is not None and not (isinstance(req[key], str) and req[key].strip()):
+                        raise ValueError("%s must be a non-empty string" % key)
+                rt = emu.tokens.mint_refresh(req["client_id"], req.get("user"), req.get("scope"))
+            except ValueError as exc:
+                return reply({"ok": False, "error": str(exc)}, 400)
+            return reply({"refresh_token": rt})
+        if route == "/clock" and method in ("GET", "POST"):
+            if method == "POST":
+                try:
+                    req = json.loads(body.decode("utf-8")) if body.strip() else None
+                    adv = req.get("advance_s") if isinstance(req, dict) else None
+                    if isinstance(adv, bool) or not isinstance(adv, (int, float)) or not 0 <= adv < 1e10 \
+                            or set(req) != {"advance_s"}:
+                        raise ValueError('the body must be {"advance_s": N} with N >= 0')
+                except ValueError as exc:
+                    return reply({"ok": False, "error": str(exc)}, 400)
+                emu.tokens.advance(float(adv))
+            return reply({"ok": True, "offset_s": emu.tokens.offset, "now": emu.tokens.now()})
         if route == "/reset" and method == "POST":
             try:
                 overrides = json.loads(body.decode("utf-8")) if body.strip() else {}
@@ -321,6 +455,8 @@ def main(argv=None):
     p.add_argument("--top-mode", choices=["lenient", "strict"], default="lenient")
     p.add_argument("--today", default=None, help="pin @Today to YYYY-MM-DD (default: real UTC date)")
     p.add_argument("--log", default=None, help="append the request log here as JSON lines")
+    p.add_argument("--token-lifetime-s", type=int, default=DEFAULTS["token_lifetime_s"],
+                   help="lifetime of issued access tokens (default 3599)")
     args = p.parse_args(argv)
 
     try:
@@ -328,15 +464,26 @@ def main(argv=None):
     except ValueError as exc:
         print("azdo_emulator: %s" % exc, file=sys.stderr)
         return 2
+    try:
+        clients = auth.parse_clients(os.environ.get("AZDO_EMULATOR_CLIENTS", ""))
+        access_tokens = auth.parse_access_tokens(os.environ.get("AZDO_EMULATOR_ACCESS_TOKENS", ""))
+    except ValueError as exc:
+        print("azdo_emulator: %s" % exc, file=sys.stderr)
+        return 2
+    tenant = os.environ.get("AZDO_EMULATOR_TENANT") or None
     if not pats:
-        print("azdo_emulator: warning: AZDO_EMULATOR_PATS is empty; every API request will "
-              "fail authentication", file=sys.stderr)
+        print("azdo_emulator: warning: AZDO_EMULATOR_PATS is empty; every PAT request will "
+              "fail authentication%s" % ("" if clients or access_tokens else
+                                         " (and no AZDO_EMULATOR_CLIENTS / _ACCESS_TOKENS either)"),
+              file=sys.stderr)
 
     config = {"items": args.items, "seed": args.seed, "fixture": args.fixture,
               "auth_failure": args.auth_failure, "top_mode": args.top_mode,
-              "latency_ms": args.latency_ms, "today": args.today}
+              "latency_ms": args.latency_ms, "today": args.today,
+              "token_lifetime_s": args.token_lifetime_s}
     try:
-        emulator = Emulator(config, pats, examples_dir=args.examples_dir, log_path=args.log)
+        emulator = Emulator(config, pats, examples_dir=args.examples_dir, log_path=args.log,
+                            clients=clients, access_tokens=access_tokens, tenant=tenant)
     except (ConfigError, RuntimeError, ValueError) as exc:
         print("azdo_emulator: %s" % exc, file=sys.stderr)
         return 2

@@ -14,9 +14,11 @@ import base64
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +29,7 @@ from urllib.parse import quote, urlencode
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import auth  # noqa: E402
 import azdo_emulator  # noqa: E402
 import store  # noqa: E402
 import wiql  # noqa: E402
@@ -156,10 +159,13 @@ class Client:
 
 class EmulatorTestCase(unittest.TestCase):
     config = {"items": 500, "seed": 1, "today": TODAY}
+    clients = None         # auth.parse_clients(...) result
+    access_tokens = None   # {token: uniqueName}
 
     @classmethod
     def setUpClass(cls):
-        cls.emu = azdo_emulator.Emulator(cls.config, PATS)
+        cls.emu = azdo_emulator.Emulator(cls.config, PATS, clients=cls.clients,
+                                         access_tokens=cls.access_tokens)
         cls.server, cls.thread = azdo_emulator.start_server(cls.emu, "127.0.0.1", 0)
         cls.port = cls.server.server_address[1]
         cls.client = Client(cls.port)
@@ -899,6 +905,622 @@ class ControlTests(EmulatorTestCase):
         conn.close()
 
 
+# --------------------------------------------------------------------------
+# token endpoints, bearer auth, faults
+
+APP_ID = str(__import__("uuid").uuid4())
+APP_SECRET = "Ab18Q~" + secrets.token_urlsafe(26)
+APP2_ID = "app2-" + secrets.token_hex(6)
+APP2_SECRET = "a+b&c=d~e/f%g " + secrets.token_hex(8)   # needs form encoding
+REDIRECT = "https://localhost/callback"
+READY_TOKEN = "ready-" + secrets.token_hex(24)
+CLIENTS_ENV = "%s:%s:fabrikamfiber4@hotmail.com:%s,%s:%s:zoe.unal@fabrikam.example" % (
+    APP_ID, APP_SECRET, REDIRECT, APP2_ID, APP2_SECRET)
+TENANT = auth.DEFAULT_TENANT
+ADO_SCOPE = "499b84ac-1321-427f-aa17-267ca6975798/.default"
+FORM = "application/x-www-form-urlencoded"
+ENTRA_ERROR_KEYS = {"error", "error_description", "error_codes", "timestamp", "trace_id",
+                    "correlation_id", "error_uri"}
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+class AuthTestCase(EmulatorTestCase):
+    config = {"items": 30, "seed": 1, "today": TODAY}
+    clients = auth.parse_clients(CLIENTS_ENV)
+    access_tokens = {READY_TOKEN: "zoe.unal@fabrikam.example"}
+
+    def setUp(self):
+        super().setUp()
+        self.emu.tokens.revoke_all()
+
+    def post_form(self, path, fields, content_type=FORM, method="POST"):
+        body = urlencode(fields).encode() if isinstance(fields, dict) else fields
+        status, resp, data = self.call(method, path, pat=None, api_version=None,
+                                       headers={"Content-Type": content_type}, body=None
+                                       ) if body is None else self._raw(method, path, body, content_type)
+        return status, resp, data
+
+    def _raw(self, method, path, body, content_type):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers={"Content-Type": content_type,
+                                                           "Accept": "application/json"})
+            resp = conn.getresponse()
+            raw = resp.read()
+            return resp.status, resp, json.loads(raw) if raw else None
+        finally:
+            conn.close()
+
+    def entra(self, fields, tenant=TENANT, **kw):
+        return self.post_form("/%s/oauth2/v2.0/token" % tenant, fields, **kw)
+
+    def entra_err(self, status, error, code, fields, **kw):
+        got, resp, data = self.entra(fields, **kw)
+        self.assertEqual(got, status, data)
+        self.assertEqual(set(data), ENTRA_ERROR_KEYS, data)
+        self.assertEqual(data["error"], error, data)
+        self.assertEqual(data["error_codes"], [code], data)
+        self.assertTrue(data["error_description"].startswith("AADSTS%d: " % code), data)
+        self.assertIn("Trace ID: " + data["trace_id"], data["error_description"])
+        return data
+
+    def client_credentials(self, client_id=APP_ID, secret=APP_SECRET, scope=ADO_SCOPE):
+        status, resp, data = self.entra({"grant_type": "client_credentials", "client_id": client_id,
+                                         "client_secret": secret, "scope": scope})
+        self.assertEqual(status, 200, data)
+        return data
+
+    def mint(self, client_id=APP_ID, **kw):
+        status, data = self.control("POST", "/refresh_token", dict(kw, client_id=client_id))
+        self.assertEqual(status, 200, data)
+        self.assertEqual(set(data), {"refresh_token"})
+        return data["refresh_token"]
+
+    def refresh(self, rt, client_id=APP_ID, secret=None, scope=ADO_SCOPE + " offline_access"):
+        fields = {"grant_type": "refresh_token", "client_id": client_id, "refresh_token": rt, "scope": scope}
+        if secret is not None:
+            fields["client_secret"] = secret
+        return self.entra(fields)
+
+    def legacy(self, rt, secret=APP_SECRET, redirect=REDIRECT, grant="refresh_token", **kw):
+        fields = {"client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                  "client_assertion": secret, "grant_type": grant, "assertion": rt,
+                  "redirect_uri": redirect}
+        fields.update(kw)
+        return self.post_form("/oauth2/token", fields)
+
+    def me_ids(self, **call_kw):
+        path = self.org + "/_apis/wit/wiql"
+        status, resp, data = self.call("POST", path, {"query": "SELECT [System.Id] FROM WorkItems "
+                                                      "WHERE [System.AssignedTo] = @Me"}, **call_kw)
+        self.assertEqual(status, 200, data)
+        return [w["id"] for w in data["workItems"]]
+
+    def projects(self, token=None, **kw):
+        headers = bearer(token) if token is not None else None
+        return self.call("GET", self.org + "/_apis/projects", pat=None if token is not None else PAT,
+                         headers=headers, **kw)
+
+    def assert_tf400813(self, status, resp, data, user=""):
+        self.assertEqual(status, 401, data)
+        self.assertEqual(data["typeKey"], "UnauthorizedRequestException")
+        self.assertEqual(data["message"], "TF400813: The user '%s' is not authorized to access this "
+                         "resource." % user)
+
+
+class TokenEndpointTests(AuthTestCase):
+    def test_client_credentials_success_and_bearer_identity(self):
+        tok = self.client_credentials()
+        self.assertEqual(set(tok), {"token_type", "expires_in", "ext_expires_in", "access_token"})
+        self.assertEqual(tok["token_type"], "Bearer")
+        self.assertEqual((tok["expires_in"], tok["ext_expires_in"]), (3599, 3599))
+        self.assertGreater(len(tok["access_token"]), 1000)  # real tokens are 1-2.5 KB JWTs
+        self.assertEqual(self.projects(tok["access_token"])[0], 200)
+        # acts as its identity (@Me), like the PAT of the same user
+        self.assertEqual(self.me_ids(pat=None, headers=bearer(tok["access_token"])), self.me_ids())
+        self.assertEqual(self.me_ids(pat=None, headers=bearer(READY_TOKEN)), self.me_ids(pat=ZOE_PAT))
+        # a second app with a secret that needs form encoding; tenant by domain; resource-URI scope
+        tok2 = self.entra({"grant_type": "client_credentials", "client_id": APP2_ID.upper(),
+                           "client_secret": APP2_SECRET,
+                           "scope": "https://app.vssps.visualstudio.com/.default"},
+                          tenant="fabrikam.onmicrosoft.com")
+        self.assertEqual(tok2[0], 200, tok2[2])
+        self.assertEqual(self.me_ids(pat=None, headers=bearer(tok2[2]["access_token"])),
+                         self.me_ids(pat=ZOE_PAT))
+        self.assertNotEqual(tok2[2]["access_token"], tok["access_token"])
+        # the token_lifetime_s reset key
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "token_lifetime_s": 120})
+        self.assertEqual(self.client_credentials()["expires_in"], 120)
+        counts = self.control("GET", "/tokens")[1]
+        self.assertEqual((counts["issued"], counts["client_credentials"]), (1, 1))  # reset zeroes counters
+
+    def test_client_credentials_errors(self):
+        good = {"grant_type": "client_credentials", "client_id": APP_ID, "client_secret": APP_SECRET,
+                "scope": ADO_SCOPE}
+        d = self.entra_err(401, "invalid_client", 7000215, dict(good, client_secret=APP_SECRET + "x"))
+        self.assertIn("Invalid client secret provided", d["error_description"])
+        self.entra_err(401, "invalid_client", 7000215, dict(good, client_secret=APP2_SECRET))
+        self.entra_err(401, "invalid_client", 7000218, {k: v for k, v in good.items() if k != "client_secret"})
+        self.entra_err(400, "unauthorized_client", 700016, dict(good, client_id=str(__import__("uuid").uuid4())))
+        self.entra_err(400, "invalid_scope", 70011, dict(good, scope="https://graph.microsoft.com/.default"))
+        self.entra_err(400, "invalid_scope", 70011, dict(good, scope="vso.work"))
+        self.entra_err(400, "invalid_scope", 70011, {k: v for k, v in good.items() if k != "scope"})
+        self.entra_err(400, "invalid_scope", 1002012,
+                       dict(good, scope="499b84ac-1321-427f-aa17-267ca6975798/user_impersonation"))
+        self.entra_err(400, "invalid_request", 90002, good, tenant="0b8d1c4e-1111-4222-8333-944455556666")
+        self.entra_err(400, "invalid_request", 900023, good, tenant="not-a-tenant")
+        self.entra_err(400, "invalid_request", 900144, json.dumps(good).encode(), content_type="application/json")
+        self.entra_err(400, "invalid_request", 900144, {k: v for k, v in good.items() if k != "grant_type"})
+        self.entra_err(400, "unsupported_grant_type", 70003, dict(good, grant_type="password"))
+        self.entra_err(401, "invalid_client", 700027, dict(good, client_assertion="eyJ.x.y",
+                       client_assertion_type="urn:ietf:params:oauth:client-assertion-type:jwt-bearer"))
+        self.entra_err(400, "invalid_request", 900561, None, method="GET")
+        counts = self.control("GET", "/tokens")[1]
+        self.assertEqual(counts["issued"], 0)
+        self.assertEqual(counts["token_errors"], 15)
+
+    def test_refresh_rotation(self):
+        rt = self.mint()
+        status, resp, tok = self.refresh(rt)
+        self.assertEqual(status, 200, tok)
+        self.assertEqual(set(tok), {"token_type", "scope", "expires_in", "ext_expires_in", "access_token",
+                                    "refresh_token"})
+        self.assertEqual(tok["token_type"], "Bearer")
+        self.assertNotEqual(tok["refresh_token"], rt)
+        self.assertEqual(self.projects(tok["access_token"])[0], 200)
+        # the old refresh token is dead now
+        d = self.entra_err(400, "invalid_grant", 70008, {"grant_type": "refresh_token", "client_id": APP_ID,
+                                                         "refresh_token": rt, "scope": ADO_SCOPE})
+        self.assertIn("expired due to inactivity", d["error_description"])
+        # the new one works, with the client secret too; and rotates again
+        status, resp, tok2 = self.refresh(tok["refresh_token"], secret=APP_SECRET)
+        self.assertEqual(status, 200, tok2)
+        self.assertNotIn(tok2["refresh_token"], (rt, tok["refresh_token"]))
+        # failures
+        self.entra_err(400, "invalid_grant", 9002313, {"grant_type": "refresh_token", "client_id": APP_ID,
+                                                       "refresh_token": "0.Abogus", "scope": ADO_SCOPE})
+        self.entra_err(401, "invalid_client", 7000215, {"grant_type": "refresh_token", "client_id": APP_ID,
+                                                        "client_secret": "nope", "scope": ADO_SCOPE,
+                                                        "refresh_token": tok2["refresh_token"]})
+        self.entra_err(400, "invalid_grant", 70000, {"grant_type": "refresh_token", "client_id": APP2_ID,
+                                                     "refresh_token": tok2["refresh_token"], "scope": ADO_SCOPE})
+        self.entra_err(400, "invalid_scope", 70011, {"grant_type": "refresh_token", "client_id": APP_ID,
+                                                     "refresh_token": tok2["refresh_token"], "scope": "openid"})
+        self.entra_err(400, "invalid_request", 900144, {"grant_type": "refresh_token", "client_id": APP_ID,
+                                                        "scope": ADO_SCOPE})
+        # a refresh token minted for another user acts as that user
+        status, resp, zt = self.refresh(self.mint(user="zoe.unal@fabrikam.example"))
+        self.assertEqual(status, 200, zt)
+        self.assertEqual(self.me_ids(pat=None, headers=bearer(zt["access_token"])), self.me_ids(pat=ZOE_PAT))
+        counts = self.control("GET", "/tokens")[1]
+        self.assertEqual((counts["refresh_tokens_minted"], counts["refreshed"], counts["rotated"],
+                          counts["issued"]), (2, 3, 3, 3))
+        # rotate_refresh=false: the same refresh token comes back and stays valid
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "rotate_refresh": False})
+        rt = self.mint()
+        for _ in range(2):
+            status, resp, tok = self.refresh(rt)
+            self.assertEqual(status, 200, tok)
+            self.assertEqual(tok["refresh_token"], rt)
+        # minting errors
+        self.assertEqual(self.control("POST", "/refresh_token", {"client_id": "nobody"})[0], 400)
+        self.assertEqual(self.control("POST", "/refresh_token", {"user": "x"})[0], 400)
+        self.assertEqual(self.control("POST", "/refresh_token", {"client_id": APP_ID, "bogus": 1})[0], 400)
+
+    def test_legacy_oauth_refresh(self):
+        rt = self.mint()
+        status, resp, tok = self.legacy(rt)
+        self.assertEqual(status, 200, tok)
+        self.assertEqual(set(tok), {"access_token", "token_type", "expires_in", "refresh_token", "scope"})
+        self.assertEqual((tok["token_type"], tok["expires_in"], tok["scope"]), ("jwt-bearer", "3599", "vso.work"))
+        self.assertNotEqual(tok["refresh_token"], rt)
+        self.assertEqual(self.projects(tok["access_token"])[0], 200)
+        status, resp, d = self.legacy(rt)                                  # rotated away
+        self.assertEqual((status, d["Error"]), (400, "invalid_grant"), d)
+        self.assertEqual(set(d), {"Error", "ErrorDescription"})
+        new = tok["refresh_token"]
+        status, resp, d = self.legacy(new, secret="wrong")
+        self.assertEqual((status, d["Error"]), (401, "invalid_client"), d)
+        status, resp, d = self.legacy(new, redirect="https://evil.example/cb")
+        self.assertEqual((status, d["Error"]), (400, "invalid_request"), d)
+        status, resp, d = self.legacy(new, client_assertion_type="urn:nope")
+        self.assertEqual((status, d["Error"]), (400, "invalid_request"), d)
+        status, resp, d = self.legacy(new, grant="urn:ietf:params:oauth:grant-type:jwt-bearer")
+        self.assertEqual((status, d["Error"]), (400, "invalid_grant"), d)   # codes unsupported
+        status, resp, d = self.legacy(new, grant="password")
+        self.assertEqual((status, d["Error"]), (400, "unsupported_grant_type"), d)
+        # wrong Content-Type -> 400 (§1.4: "400 usually = wrong Content-Type")
+        body = urlencode({"client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                          "client_assertion": APP_SECRET, "grant_type": "refresh_token",
+                          "assertion": new, "redirect_uri": REDIRECT}).encode()
+        status, resp, d = self.post_form("/oauth2/token", body, content_type="application/json")
+        self.assertEqual((status, d["Error"]), (400, "invalid_request"), d)
+        status, resp, tok2 = self.post_form("/oauth2/token", body)   # still valid after the failures
+        self.assertEqual(status, 200, tok2)
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "token_lifetime_s": 600})
+        status, resp, tok3 = self.legacy(self.mint(scope="vso.work_write vso.code"))
+        self.assertEqual((status, tok3["expires_in"], tok3["scope"]), (200, "600", "vso.work_write vso.code"))
+
+    def test_token_requests_logged_without_secrets(self):
+        self.control("DELETE", "/log")
+        rt = self.mint()
+        tok = self.client_credentials()
+        status, resp, rtok = self.refresh(rt)
+        self.entra({"grant_type": "client_credentials", "client_id": APP_ID, "client_secret": "bad",
+                    "scope": ADO_SCOPE})
+        # a query string on a token URL is not logged either
+        self.post_form("/oauth2/token?client_assertion_type=x&secret=" + APP_SECRET, {"assertion": rt})
+        self.projects(tok["access_token"])
+        status, log = self.control("GET", "/log")
+        self.assertEqual([(e["method"], e["path"], e["status"]) for e in log], [
+            ("POST", "/%s/oauth2/v2.0/token" % TENANT, 200), ("POST", "/%s/oauth2/v2.0/token" % TENANT, 200),
+            ("POST", "/%s/oauth2/v2.0/token" % TENANT, 401), ("POST", "/oauth2/token", 400),
+            ("GET", "/fabrikam/_apis/projects", 200)])
+        self.assertTrue(all(e["query"] == "" for e in log[:4]))
+        text = json.dumps(log) + json.dumps(self.control("GET", "/tokens")[1])
+        for secret in (APP_SECRET, rt, tok["access_token"], rtok["access_token"], rtok["refresh_token"],
+                       READY_TOKEN, "client_secret", "refresh_token="):
+            self.assertNotIn(secret, text)
+
+
+class BearerAuthTests(AuthTestCase):
+    def test_expiry_via_clock(self):
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "token_lifetime_s": 60})
+        tok = self.client_credentials()["access_token"]
+        status, clock = self.control("POST", "/clock", {"advance_s": 59})
+        self.assertEqual(status, 200, clock)
+        self.assertGreaterEqual(clock["offset_s"], 59)
+        self.assertAlmostEqual(clock["now"], time.time() + clock["offset_s"], delta=5)
+        self.assertEqual(self.projects(tok)[0], 200)
+        self.control("POST", "/clock", {"advance_s": 1.5})
+        status, resp, data = self.projects(tok)
+        self.assert_tf400813(status, resp, data)
+        self.assertIn("Bearer", resp.headers.get_all("WWW-Authenticate"))
+        self.assertEqual(self.projects(READY_TOKEN)[0], 200)       # configured tokens never expire
+        self.assertEqual(self.projects()[0], 200)                  # PATs unaffected
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "auth_failure": "203"})
+        status, resp, data = self.projects(tok)
+        self.assertEqual(status, 203)                              # expired bearer on GET -> sign-in page
+        self.assertTrue(resp.getheader("Content-Type").startswith("text/html"))
+        counts = self.control("GET", "/tokens")[1]
+        self.assertEqual((counts["bearer_expired"], counts["active_access_tokens"]), (1, 0))
+        # the clock only moves forward; GET reads it
+        self.assertEqual(self.control("POST", "/clock", {"advance_s": -1})[0], 400)
+        self.assertEqual(self.control("POST", "/clock", {"offset_s": 1})[0], 400)
+        self.assertEqual(self.control("POST", "/clock", None)[0], 400)
+        self.assertGreaterEqual(self.control("GET", "/clock")[1]["offset_s"], 60.5)
+
+    def test_unknown_and_revoked_bearer(self):
+        tok = self.client_credentials()["access_token"]
+        for bad in (tok + "x", "", PAT, "eyJ0eXAiOiJKV1QifQ.e30.x"):
+            status, resp, data = self.call("GET", self.org + "/_apis/projects", pat=None,
+                                           headers={"Authorization": "Bearer " + bad})
+            self.assertEqual(status, 401, bad)
+        self.assertEqual(self.projects(tok)[0], 200)
+        status, out = self.control("DELETE", "/tokens")
+        self.assertEqual((status, out["revoked"]), (200, 1))
+        self.assertEqual(self.projects(tok)[0], 401)
+        self.assertEqual(self.projects(READY_TOKEN)[0], 200)
+
+    def test_oauth_blocked(self):
+        tok = self.client_credentials()["access_token"]
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "oauth_blocked": True})
+        jamal = store.Identity("Jamal Hartnett", "fabrikamfiber4@hotmail.com").id
+        for t in (tok, READY_TOKEN):
+            status, resp, data = self.projects(t)
+            self.assertEqual(status, 401)
+            self.assertEqual(data["typeKey"], "UnauthorizedRequestException")
+            self.assertRegex(data["message"], r"^TF400813: The user '[0-9a-f-]{36}' is not authorized to "
+                                              r"access this resource\.$")
+        self.assert_tf400813(*self.projects(tok), user=self.emu.state.store.identity_by_unique(
+            "fabrikamfiber4@hotmail.com").id)
+        self.assertTrue(jamal)
+        self.assertEqual(self.projects()[0], 200)        # PATs still work (doc §1.4)
+        self.control("POST", "/reset", {"items": 30, "today": TODAY})
+        self.assertEqual(self.projects(tok)[0], 200)     # tokens survive a reset
+
+    def test_unmaterialized(self):
+        tok = self.client_credentials()["access_token"]
+        zoe_tok = self.client_credentials(APP2_ID, APP2_SECRET)["access_token"]
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "unmaterialized": [APP_ID.upper()]})
+        status, resp, data = self.projects(tok)
+        self.assertEqual(status, 401, data)
+        self.assertEqual(data["typeKey"], "AadUserStateException")
+        self.assertEqual(data["typeName"], "Microsoft.TeamFoundation.Framework.Server.AadUserStateException, "
+                                           "Microsoft.TeamFoundation.Framework.Server")
+        jamal = self.emu.state.store.identity_by_unique("fabrikamfiber4@hotmail.com").id
+        self.assertEqual(data["message"], "Identity %s has not been materialized, please use interactive "
+                                          "login over the browser first." % jamal)
+        self.assertEqual(self.projects(zoe_tok)[0], 200)
+        self.assertEqual(self.projects(READY_TOKEN)[0], 200)
+        self.assertEqual(self.projects()[0], 200)
+        self.control("POST", "/reset", {"items": 30, "today": TODAY,
+                                        "unmaterialized": ["zoe.unal@fabrikam.example"]})
+        self.assertEqual(self.projects(tok)[0], 200)
+        self.assertEqual(self.projects(zoe_tok)[2]["typeKey"], "AadUserStateException")
+        self.assertEqual(self.projects(READY_TOKEN)[2]["typeKey"], "AadUserStateException")
+        self.assertEqual(self.call("GET", self.org + "/_apis/projects", pat=ZOE_PAT)[0], 200)  # PAT: no AAD
+
+    def test_pat_expired(self):
+        self.control("POST", "/reset", {"items": 30, "today": TODAY, "pat_expired": True})
+        status, resp, data = self.projects()
+        self.assert_tf400813(status, resp, data)
+        self.assertEqual(resp.headers.get_all("X-TFS-ServiceError"),
+                         ["Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired."])
+        status, resp, data = self.call("GET", self.org + "/_apis/projects", pat="not-a-pat")
+        self.assertEqual(status, 401)
+        self.assertNotIn("expired", resp.getheader("X-TFS-ServiceError"))
+        self.assertEqual(self.projects(READY_TOKEN)[0], 200)
+
+    def test_reset_key_validation(self):
+        for bad in ({"oauth_blocked": "yes"}, {"rotate_refresh": 1}, {"pat_expired": None},
+                    {"unmaterialized": "x"}, {"unmaterialized": [1]}, {"token_lifetime_s": -1},
+                    {"token_lifetime_s": 1.5}, {"token_lifetime_s": True}):
+            self.assertEqual(self.control("POST", "/reset", bad)[0], 400, bad)
+        status, out = self.control("POST", "/reset", {"items": 30, "unmaterialized": None})
+        self.assertEqual((status, out["config"]["unmaterialized"]), (200, []))
+        self.assertEqual(out["config"]["token_lifetime_s"], 3599)
+        self.assertIs(out["config"]["rotate_refresh"], True)
+
+
+class FaultTests(AuthTestCase):
+    def faults(self, *rules):
+        status, out = self.control("POST", "/faults", {"rules": list(rules)})
+        self.assertEqual(status, 200, out)
+        self.assertEqual(out["rules"], len(rules))
+
+    def get(self, path="/_apis/projects", **kw):
+        return self.call("GET", self.org + path, **kw)
+
+    def raw_exchange(self, path, method="GET", body=b""):
+        """Sends one request on a raw socket and reads until EOF/reset:
+        -> (bytes received, exception or None)."""
+        s = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        try:
+            head = ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: %s\r\n"
+                    "Content-Length: %d\r\n") % (
+                method, path, basic(PAT), len(body))
+            if body:
+                head += "Content-Type: application/json\r\n"
+            s.sendall(head.encode() + b"\r\n" + body)
+            got = b""
+            while True:
+                try:
+                    chunk = s.recv(65536)
+                except OSError as exc:
+                    return got, exc
+                if not chunk:
+                    return got, None
+                got += chunk
+        finally:
+            s.close()
+
+    def test_rule_validation_and_control(self):
+        for bad in ({"rules": [{"action": "explode"}]}, {"rules": [{"action": "429", "delay_ms": 5}]},
+                    {"rules": [{"action": "429", "every": 2, "first": 1}]}, {"rules": [{"action": "429", "nth": 3}]},
+                    {"rules": [{"action": "429", "every": 0}]}, {"rules": [{"action": "truncate", "fraction": 1}]},
+                    {"rules": [{"action": "reset", "close": "slam"}]}, {"rules": [{"action": "429", "retry_after": -1}]},
+                    {"rules": [{"action": "429", "path": 3}]}, {"rules": {"action": "429"}}, {"action": "429"},
+                    {"rules": [], "x": 1}, {"rules": ["429"]}):
+            self.assertEqual(self.control("POST", "/faults", bad)[0], 400, bad)
+        self.faults({"path": "projects", "every": 2, "action": 429, "comment": "int action is fine"})
+        self.assertEqual(self.get()[0], 200)
+        self.assertEqual(self.get()[0], 429)
+        status, out = self.control("GET", "/faults")
+        self.assertEqual(out["rules"], [{"path": "projects", "every": 2, "action": "429",
+                                         "comment": "int action is fine", "matched": 2, "fired": 1}])
+        self.assertEqual(self.control("DELETE", "/faults"), (200, {"ok": True, "cleared": 1}))
+        self.assertEqual([self.get()[0] for _ in range(2)], [200, 200])
+        self.faults({"action": "503"})
+        self.assertEqual(self.get()[0], 503)
+        self.control("POST", "/reset", {"items": 30, "today": TODAY})
+        self.assertEqual(self.get()[0], 200)
+        self.assertEqual(self.control("GET", "/faults")[1], {"rules": []})
+
+    def test_selectors_and_matching(self):
+        self.faults({"path": "projects", "every": 3, "action": "503"})
+        self.assertEqual([self.get()[0] for _ in range(7)], [200, 200, 503, 200, 200, 503, 200])
+        self.faults({"path": "projects", "first": 2, "action": "503"})
+        self.assertEqual([self.get()[0] for _ in range(4)], [503, 503, 200, 200])
+        self.faults({"path": "/_APIS/Projects", "nth": [1, 4], "action": "503"})   # case-insensitive
+        self.assertEqual([self.get()[0] for _ in range(5)], [503, 200, 200, 503, 200])
+        # method filter; only matching requests count; first firing rule wins, all count
+        self.faults({"path": "wiql", "method": "POST", "nth": [2], "action": "429"},
+                    {"path": "", "every": 2, "action": "500"})
+        wiql = {"query": "SELECT [System.Id] FROM WorkItems"}
+        got = [self.call("POST", self.org + "/_apis/wit/wiql", wiql)[0], self.get()[0],
+               self.call("POST", self.org + "/_apis/wit/wiql", wiql)[0], self.get()[0]]
+        self.assertEqual(got, [200, 500, 429, 500])
+        self.assertEqual([(r["matched"], r["fired"]) for r in self.control("GET", "/faults")[1]["rules"]],
+                         [(2, 1), (4, 2)])
+        # "" never matches token endpoints; a path that occurs in theirs does
+        self.faults({"action": "503"})
+        self.assertEqual(self.entra({"grant_type": "client_credentials", "client_id": APP_ID,
+                                     "client_secret": APP_SECRET, "scope": ADO_SCOPE})[0], 200)
+        self.faults({"path": "oauth2", "first": 1, "action": "503", "retry_after": 7})
+        status, resp, data = self.entra({"grant_type": "client_credentials", "client_id": APP_ID,
+                                         "client_secret": APP_SECRET, "scope": ADO_SCOPE})
+        self.assertEqual((status, resp.getheader("Retry-After")), (503, "7"))
+        self.assertEqual(self.get()[0], 200)
+        self.assertEqual(self.control("GET", "/health")[0], 200)    # control endpoints never faulted
+
+    def test_429(self):
+        self.faults({"path": "projects", "first": 1, "action": "429"},
+                    {"path": "fields", "first": 1, "action": "429", "retry_after": None, "resource": "Core"},
+                    {"path": "wit/workitems", "first": 1, "action": "429", "retry_after": "Wed, 21 Oct 2026 07:28:00 GMT"})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", self.org + "/_apis/projects?api-version=7.1", headers={"Authorization": basic(PAT)})
+        resp = conn.getresponse()
+        data = json.loads(resp.read())
+        self.assertEqual(resp.status, 429)
+        self.assertEqual(resp.getheader("Retry-After"), "1")
+        self.assertEqual(resp.getheader("X-RateLimit-Remaining"), "0")
+        self.assertEqual(resp.getheader("X-RateLimit-Limit"), "200")
+        self.assertRegex(resp.getheader("X-RateLimit-Delay"), r"^\d+\.\d{3}$")
+        self.assertTrue(resp.getheader("X-RateLimit-Resource"))
+        self.assertAlmostEqual(int(resp.getheader("X-RateLimit-Reset")), time.time() + 300, delta=30)
+        self.assertEqual(data["typeKey"], "RequestBlockedException")
+        self.assertTrue(data["message"].startswith("TF400733: The request has been canceled: Request was "
+                                                   "blocked due to exceeding usage of resource"), data)
+        conn.request("GET", self.org + "/_apis/projects?api-version=7.1", headers={"Authorization": basic(PAT)})
+        resp = conn.getresponse()        # the connection stays usable after a 429
+        resp.read()
+        self.assertEqual(resp.status, 200)
+        self.assertIsNone(resp.getheader("Retry-After"))
+        conn.close()
+        d = self.err(429, "GET", self.org + "/_apis/wit/fields", type_key="RequestBlockedException")
+        self.assertIn("'Core'", d["message"])
+        status, resp, d = self.get("/_apis/wit/fields")
+        status, resp, d = self.call("GET", self.org + "/_apis/wit/workitems", params={"ids": "1"})
+        self.assertEqual((status, resp.getheader("Retry-After")), (429, "Wed, 21 Oct 2026 07:28:00 GMT"))
+        self.faults({"path": "projects", "action": "429", "retry_after": None})
+        status, resp, d = self.get()
+        self.assertEqual(status, 429)
+        self.assertIsNone(resp.getheader("Retry-After"))
+
+    def test_server_errors_and_host_offline(self):
+        self.faults({"path": "projects", "nth": [1], "action": "500"},
+                    {"path": "projects", "nth": [2], "action": "502"},
+                    {"path": "projects", "nth": [3], "action": "503", "retry_after": 5},
+                    {"path": "projects", "nth": [4], "action": "504", "body": "json"},
+                    {"path": "projects", "nth": [5], "action": "host_offline"})
+        status, resp, d = self.get()
+        self.assertEqual((status, d["typeKey"]), (500, "VssServiceException"))
+        self.assertIsNone(resp.getheader("Retry-After"))
+        status, resp, d = self.get()
+        self.assertEqual(status, 502)
+        self.assertTrue(resp.getheader("Content-Type").startswith("text/html"))
+        status, resp, d = self.get()
+        self.assertEqual((status, resp.getheader("Retry-After")), (503, "5"))
+        self.assertIn("message", d)
+        status, resp, d = self.get()
+        self.assertEqual((status, d["$id"]), (504, "1"))
+        status, resp, d = self.get()
+        self.assertEqual(status, 503)
+        self.assertEqual(resp.getheader("X-VSS-HostOfflineError"), "1")
+        self.assertIn("offline", d["message"])
+        self.assertEqual(self.get()[0], 200)
+
+    def test_reset_connection(self):
+        self.faults({"path": "projects", "nth": [1], "action": "reset"},
+                    {"path": "projects", "nth": [2], "action": "reset", "close": "fin"})
+        got, exc = self.raw_exchange(self.org + "/_apis/projects?api-version=7.1")
+        self.assertEqual(got, b"")
+        self.assertIsInstance(exc, ConnectionResetError)
+        got, exc = self.raw_exchange(self.org + "/_apis/projects?api-version=7.1")
+        self.assertEqual((got, exc), (b"", None))     # orderly close, nothing sent
+        with self.assertRaises((http.client.RemoteDisconnected, ConnectionResetError)):
+            self.faults({"action": "reset"})
+            self.get()
+        self.control("DELETE", "/faults")
+        self.assertEqual(self.get()[0], 200)
+        log = self.control("GET", "/log")[1]
+        self.assertEqual([(e["status"], e.get("fault")) for e in log],
+                         [(0, "reset"), (0, "reset"), (0, "reset"), (200, None)])
+
+    def test_truncate(self):
+        full = self.raw_exchange(self.org + "/_apis/wit/fields?api-version=7.1")[0]
+        full_body = full.split(b"\r\n\r\n", 1)[1]
+        self.faults({"path": "fields", "first": 2, "action": "truncate"},
+                    {"path": "wiql", "first": 1, "action": "truncate", "fraction": 0.1})
+        got, exc = self.raw_exchange(self.org + "/_apis/wit/fields?api-version=7.1")
+        self.assertIsNone(exc)
+        head, body = got.split(b"\r\n\r\n", 1)
+        self.assertTrue(head.startswith(b"HTTP/1.1 200 "), head)
+        length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
+        self.assertEqual(length, len(full_body))
+        self.assertLess(len(body), length)
+        self.assertEqual(len(body), length // 2)
+        self.assertEqual(body, full_body[:len(body)])
+        with self.assertRaises(http.client.IncompleteRead):
+            self.get("/_apis/wit/fields")
+        wiql = json.dumps({"query": "SELECT [System.Id] FROM WorkItems"}).encode()
+        got, exc = self.raw_exchange(self.org + "/_apis/wit/wiql?api-version=7.1", "POST", wiql)
+        head, body = got.split(b"\r\n\r\n", 1)
+        length = int(re.search(rb"(?im)^content-length:\s*(\d+)", head).group(1))
+        self.assertEqual(len(body), int(length * 0.1))
+        log = self.control("GET", "/log")[1]
+        self.assertEqual([(e["status"], e.get("fault")) for e in log[1:]], [(200, "truncate")] * 3)
+        self.assertEqual((log[1]["bytes"], log[3]["bytes"]), (len(full_body) // 2, int(length * 0.1)))
+
+    def test_malformed_and_slow(self):
+        self.faults({"path": "projects", "first": 1, "action": "malformed"},
+                    {"path": "fields", "first": 1, "action": "slow", "delay_ms": 300})
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", self.org + "/_apis/projects?api-version=7.1", headers={"Authorization": basic(PAT)})
+        resp = conn.getresponse()
+        raw = resp.read()
+        conn.close()
+        self.assertEqual(resp.status, 200)
+        self.assertTrue(resp.getheader("Content-Type").startswith("application/json"))
+        self.assertEqual(len(raw), int(resp.getheader("Content-Length")))
+        with self.assertRaises(ValueError):
+            json.loads(raw)
+        t = time.monotonic()
+        status, resp, d = self.get("/_apis/wit/fields")
+        self.assertGreaterEqual(time.monotonic() - t, 0.29)
+        self.assertEqual(status, 200)
+        self.assertIn("value", d)
+        t = time.monotonic()
+        self.assertEqual(self.get("/_apis/wit/fields")[0], 200)
+        self.assertLess(time.monotonic() - t, 0.25)
+
+    def test_auth_shaped_faults(self):
+        self.faults({"path": "projects", "nth": [1], "action": "html203"},
+                    {"path": "projects", "nth": [2], "action": "redirect302"},
+                    {"path": "projects", "nth": [3], "action": "expired401"},
+                    {"path": "projects", "nth": [4], "action": "aad_unmaterialized"},
+                    {"path": "projects", "nth": [5], "action": "forbidden403"},
+                    {"path": "projects", "nth": [6], "action": "bad_api_version"},
+                    {"path": "projects", "nth": [7], "action": "forbidden403", "message": "TF401289: custom"})
+        status, resp, d = self.get()
+        self.assertEqual(status, 203)
+        self.assertTrue(resp.getheader("Content-Type").startswith("text/html"))
+        self.assertIn("Sign in", d)
+        status, resp, d = self.get()
+        self.assertEqual(status, 302)
+        self.assertTrue(resp.getheader("Location").startswith("https://app.vssps.visualstudio.com/_signin"))
+        self.assertIn("Bearer", resp.headers.get_all("WWW-Authenticate"))
+        status, resp, d = self.get()
+        self.assert_tf400813(status, resp, d)
+        self.assertEqual(resp.getheader("X-TFS-ServiceError"),
+                         "Access%20Denied%3A%20The%20Personal%20Access%20Token%20used%20has%20expired.")
+        jamal = self.emu.state.store.identity_by_unique("fabrikamfiber4@hotmail.com").id
+        d = self.err(401, "GET", self.org + "/_apis/projects", type_key="AadUserStateException")
+        self.assertEqual(d["message"], "Identity %s has not been materialized, please use interactive login "
+                                       "over the browser first." % jamal)
+        d = self.err(403, "GET", self.org + "/_apis/projects", type_key="PermissionDeniedException")
+        self.assertIn("does not have permissions", d["message"])
+        d = self.err(400, "GET", self.org + "/_apis/projects", type_key="VssVersionOutOfRangeException")
+        self.assertEqual(d["message"], "The requested REST API version of 7.1 is out of range for this server. "
+                                       "The latest REST API version this server supports is 6.0.")
+        self.assertEqual(self.err(403, "GET", self.org + "/_apis/projects")["message"], "TF401289: custom")
+        self.assertEqual(self.get()[0], 200)
+
+    def test_throttle_hints_on_success(self):
+        self.faults({"path": "projects", "first": 1, "action": "retry_after_ok", "retry_after": 3},
+                    {"path": "projects", "nth": [2], "action": "ratelimit_low", "remaining": 5},
+                    {"path": "projects", "nth": [3], "action": "ratelimit_low"})
+        status, resp, d = self.get()
+        self.assertEqual((status, resp.getheader("Retry-After")), (200, "3"))
+        self.assertIn("value", d)
+        status, resp, d = self.get()
+        self.assertEqual(status, 200)
+        self.assertIn("value", d)
+        self.assertEqual((resp.getheader("X-RateLimit-Remaining"), resp.getheader("X-RateLimit-Limit")),
+                         ("5", "200"))
+        self.assertGreater(int(resp.getheader("X-RateLimit-Reset")), time.time())
+        self.assertIsNone(resp.getheader("X-RateLimit-Delay"))
+        self.assertIsNone(resp.getheader("Retry-After"))
+        status, resp, d = self.get()
+        self.assertEqual((status, resp.getheader("X-RateLimit-Remaining")), (200, "0"))
+        log = self.control("GET", "/log")[1]
+        self.assertEqual([e.get("fault") for e in log], ["retry_after_ok", "ratelimit_low", "ratelimit_low"])
+
+
 class DeterminismTests(unittest.TestCase):
     def _dump(self, items, seed):
         s = store.build(items, seed)
@@ -1000,9 +1622,12 @@ class ExamplesFixtureTests(EmulatorTestCase):
 class CliTests(unittest.TestCase):
     """The real CLI: port file, stdout line, --log, SIGTERM/SIGINT exit 0."""
 
-    def _start(self, tmp, *args, env_pats=True):
+    def _start(self, tmp, *args, env_pats=True, extra_env=None):
         env = dict(os.environ)
-        env.pop("AZDO_EMULATOR_PATS", None)
+        for k in ("AZDO_EMULATOR_PATS", "AZDO_EMULATOR_CLIENTS", "AZDO_EMULATOR_ACCESS_TOKENS",
+                  "AZDO_EMULATOR_TENANT"):
+            env.pop(k, None)
+        env.update(extra_env or {})
         if env_pats:
             env["AZDO_EMULATOR_PATS"] = "%s=fabrikamfiber4@hotmail.com" % PAT
         port_file = os.path.join(tmp, "port")
@@ -1059,6 +1684,37 @@ class CliTests(unittest.TestCase):
         finally:
             shutil.rmtree(tmp)
 
+    def test_clients_from_environment(self):
+        tmp = tempfile.mkdtemp()
+        try:
+            proc, port = self._start(tmp, "--token-lifetime-s", "77", extra_env={
+                "AZDO_EMULATOR_CLIENTS": "app:sec:ret",  # 'ret' is the uniqueName
+                "AZDO_EMULATOR_ACCESS_TOKENS": "tok-%s=zoe.unal@fabrikam.example" % PAT,
+                "AZDO_EMULATOR_TENANT": "contoso.example"})
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("POST", "/contoso.example/oauth2/v2.0/token", body=urlencode({
+                "grant_type": "client_credentials", "client_id": "app", "client_secret": "sec",
+                "scope": "499b84ac-1321-427f-aa17-267ca6975798/.default"}),
+                headers={"Content-Type": "application/x-www-form-urlencoded"})
+            r = conn.getresponse()
+            tok = json.loads(r.read())
+            conn.close()
+            self.assertEqual((r.status, tok["expires_in"]), (200, 77))
+            c = Client(port)
+            self.assertEqual(c.call("GET", "/fabrikam/_apis/projects", pat=None,
+                                    headers={"Authorization": "Bearer " + tok["access_token"]})[0], 200)
+            self.assertEqual(c.call("GET", "/fabrikam/_apis/projects", pat=None,
+                                    headers={"Authorization": "Bearer tok-" + PAT})[0], 200)
+            proc.terminate()
+            self.assertEqual(proc.wait(10), 0)
+            env = dict(os.environ, AZDO_EMULATOR_CLIENTS="no-secret-here")
+            bad = subprocess.run([sys.executable, os.path.join(HERE, "azdo_emulator.py"), "--port", "0"],
+                                 env=env, capture_output=True, text=True, timeout=30)
+            self.assertEqual(bad.returncode, 2)
+            self.assertIn("AZDO_EMULATOR_CLIENTS", bad.stderr)
+        finally:
+            shutil.rmtree(tmp)
+
     def test_no_pats_means_no_access(self):
         tmp = tempfile.mkdtemp()
         try:
@@ -1102,6 +1758,47 @@ PY
 emu_reset '{"items": 10}' | grep -q '"ok":true'
 emu_log | grep -q '^\[\]$'
 echo "PID=$AZDO_EMU_PID"
+echo "ROOT=$AZDO_EMU_ROOT"
+echo "TENANT=$AZDO_EMU_TENANT"
+echo "REDIRECT=$AZDO_TEST_REDIRECT_URI"
+echo "CLIENT_ID=$AZDO_TEST_CLIENT_ID"
+test -n "$AZDO_TEST_CLIENT_SECRET" && test -n "$AZDO_TEST_ACCESS_TOKEN"
+test -z "${AZDO_EMULATOR_CLIENTS:-}" && test -z "${AZDO_EMULATOR_ACCESS_TOKENS:-}"
+for secret in "$AZDO_TEST_CLIENT_SECRET" "$AZDO_TEST_ACCESS_TOKEN"; do
+    if tr "\\0" " " < "/proc/$AZDO_EMU_PID/cmdline" | grep -q -- "$secret"; then echo "secret on argv"; exit 1; fi
+done
+if grep -q -- "$AZDO_TEST_CLIENT_SECRET" "$ODBCSYSINI/odbc.ini"; then echo "secret in odbc.ini"; exit 1; fi
+RT=$(emu_refresh_token)
+test -n "$RT"
+emu_faults '{"rules":[{"path":"projects","first":1,"action":"503"}]}' | grep -q '"rules":1'
+RT="$RT" python3 - <<'PY'
+import json, os, urllib.request, urllib.error
+from urllib.parse import urlencode
+root, url = os.environ["AZDO_EMU_ROOT"], os.environ["AZDO_EMU_URL"]
+def token(path, fields):
+    req = urllib.request.Request(root + path, data=urlencode(fields).encode(),
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    return json.load(urllib.request.urlopen(req))
+def projects(tok):
+    req = urllib.request.Request(url + "/_apis/projects?api-version=7.1", headers={"Authorization": "Bearer " + tok})
+    try:
+        return urllib.request.urlopen(req).status
+    except urllib.error.HTTPError as e:
+        return e.code
+cc = token("/%s/oauth2/v2.0/token" % os.environ["AZDO_EMU_TENANT"], {
+    "grant_type": "client_credentials", "client_id": os.environ["AZDO_TEST_CLIENT_ID"],
+    "client_secret": os.environ["AZDO_TEST_CLIENT_SECRET"],
+    "scope": "499b84ac-1321-427f-aa17-267ca6975798/.default"})
+lg = token("/oauth2/token", {"client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    "client_assertion": os.environ["AZDO_TEST_CLIENT_SECRET"], "grant_type": "refresh_token",
+    "assertion": os.environ["RT"], "redirect_uri": os.environ["AZDO_TEST_REDIRECT_URI"]})
+print("STATUSES=%s" % ",".join(str(projects(t)) for t in (cc["access_token"], cc["access_token"],
+      lg["access_token"], os.environ["AZDO_TEST_ACCESS_TOKEN"])))
+PY
+emu_faults | grep -q '"fired":1'
+emu_faults clear | grep -q '"cleared":1'
+emu_clock 7200 | grep -q '"offset_s":7200'
+emu_tokens | grep -q '"issued":2'
 """
         out = subprocess.run(["bash", "-c", script, "bash", HERE], capture_output=True, text=True, timeout=60)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
@@ -1111,6 +1808,11 @@ echo "PID=$AZDO_EMU_PID"
         self.assertEqual(vals["ODBCINI"], "unset")
         self.assertRegex(vals["URL"], r"^http://127\.0\.0\.1:\d+/fabrikam$")
         self.assertFalse(os.path.exists(vals["SANDBOX"]), "sandbox not removed on EXIT")
+        self.assertEqual(vals["ROOT"], vals["URL"][:-len("/fabrikam")])
+        self.assertEqual(vals["TENANT"], auth.DEFAULT_TENANT)
+        self.assertEqual(vals["REDIRECT"], "https://localhost/callback")
+        self.assertRegex(vals["CLIENT_ID"], r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertEqual(vals["STATUSES"], "503,200,200,200")
         pid = int(vals["PID"])
         time.sleep(0.2)
         try:
