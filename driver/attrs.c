@@ -3,9 +3,12 @@
  *
  * Policy (odbc-clients.md §2.4, §8 #8-#10): accept every value clients set at
  * connect even where it has no effect (AUTOCOMMIT off on a source without
- * transactions, LOGIN_TIMEOUT), because pyodbc and DBD::ODBC abort the
+ * transactions, CONNECTION_TIMEOUT), because pyodbc and DBD::ODBC abort the
  * connection when a set fails; substitute unsupported cursor settings with
  * 01S02; HY092 for attributes we do not know, HY024 for bad values.
+ * LOGIN_TIMEOUT (seconds, 0 = none) bounds the whole connect (connect.c hands
+ * it to the session as login_timeout_s); QUERY_TIMEOUT bounds each execute
+ * and fetch call (stmt.c).
  */
 #include <stdint.h>
 #include <stdlib.h>

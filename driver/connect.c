@@ -8,15 +8,24 @@
  * looks keys up case-insensitively, but older builds and other DMs may not,
  * so we enumerate the section's key names and match them ourselves.
  *
- * Secrets: the PAT lives in the cs_map, the azdo_config and the out string
- * only; all three are wiped before they are freed, and no diagnostic quotes
- * a value from which it could leak.
+ * Secrets (PAT, AccessToken, ClientSecret, RefreshToken) live in the
+ * cs_map, the azdo_config and the out string only; all three are wiped
+ * before they are freed, and no diagnostic quotes a value from which one
+ * could leak.
+ *
+ * unixODBC cuts every odbc.ini line at 1000 bytes without a word, which is
+ * shorter than most Entra access tokens: a DSN value that reaches the limit
+ * is marked CS_CUT and refused, if used, with a message saying so.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <odbcinst.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "connstr.h"
 #include "../rest/secret.h"
@@ -24,12 +33,29 @@
 
 #define INI_VALUE_MAX 8192
 #define INI_KEYS_MAX 16384
+/* unixODBC reads odbc.ini lines into INI_MAX_LINE (1000) bytes and silently
+ * drops the rest: a "key=value" line that long was almost certainly cut. */
+#define INI_LINE_LIMIT 999
 
 static void wipe(char *p, size_t n)
 {
     volatile char *v = p;
     for (size_t i = 0; i < n; i++)
         v[i] = 0;
+}
+
+/*
+ * One DSN value into out.  A value whose "key=value" line reaches unixODBC's
+ * line limit was cut off by the driver manager: it is marked CS_CUT, and
+ * cs_to_config refuses it if it is used (rather than send half a token).
+ */
+static cs_status add_dsn_value(cs_map *out, const char *key, const char *val)
+{
+    size_t vn = strlen(val);
+    unsigned flags = CS_FROM_DSN;
+    if (strlen(key) + 1 + vn >= INI_LINE_LIMIT - 2) /* "key = value" counts too */
+        flags |= CS_CUT;
+    return cs_add(out, key, strlen(key), val, vn, flags);
 }
 
 /* Reads the driver's keys of DSN `dsn` from odbc.ini (user, then system file). */
@@ -50,8 +76,12 @@ static cs_status read_dsn(const char *dsn, cs_map *out)
                 if (strcasecmp(k, cs_dsn_keys[i]) != 0)
                     continue;
                 int vn = SQLGetPrivateProfileString(dsn, k, "", val, INI_VALUE_MAX, "odbc.ini");
-                if (vn > 0)
-                    st = cs_add(out, cs_dsn_keys[i], strlen(cs_dsn_keys[i]), val, strlen(val), CS_FROM_DSN);
+                /* the key is there: an empty value is kept as empty (which means
+                 * "not set" for most keys, but "no status" for RetryStatusCodeList) */
+                if (vn == 0)
+                    val[0] = '\0';
+                if (vn >= 0)
+                    st = add_dsn_value(out, cs_dsn_keys[i], val);
                 wipe(val, INI_VALUE_MAX);
                 if (st != CS_OK)
                     goto done;
@@ -62,7 +92,7 @@ static cs_status read_dsn(const char *dsn, cs_map *out)
         for (int i = 0; cs_dsn_keys[i]; i++) {
             int vn = SQLGetPrivateProfileString(dsn, cs_dsn_keys[i], "", val, INI_VALUE_MAX, "odbc.ini");
             if (vn > 0)
-                st = cs_add(out, cs_dsn_keys[i], strlen(cs_dsn_keys[i]), val, strlen(val), CS_FROM_DSN);
+                st = add_dsn_value(out, cs_dsn_keys[i], val);
             wipe(val, INI_VALUE_MAX);
             if (st != CS_OK)
                 goto done;
@@ -75,6 +105,29 @@ done:
     }
     free(keys);
     return st;
+}
+
+/*
+ * CAFile must name a readable regular file: checked here, before any
+ * request, so the user reads "cannot read CAFile" rather than a TLS error.
+ */
+static azdo_errkind check_ca_file(const char *path, azdo_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return azdo_error_set(err, AZDO_ERR_CONFIG,
+                              "CAFile: cannot read '%.300s': %s; give the path of a PEM file holding the "
+                              "certificates of your private certificate authority",
+                              path, strerror(errno));
+    struct stat st;
+    int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    close(fd);
+    if (!ok)
+        return azdo_error_set(err, AZDO_ERR_CONFIG,
+                              "CAFile: '%.300s' is not a regular file; give the path of a PEM file holding "
+                              "the certificates of your private certificate authority",
+                              path);
+    return AZDO_OK;
 }
 
 /* host[:port] of a base URL (malloc'd). */
@@ -112,11 +165,12 @@ static void free_identity(drv_dbc *c)
 static SQLRETURN connect_with_map(drv_dbc *c, cs_map *m, const drv_strout *out, SQLLEN *outlen)
 {
     SQLRETURN rc = SQL_SUCCESS;
-    azdo_config cfg = {0};
+    azdo_config cfg;
     azdo_error err;
     azdo_session *sess = NULL;
     char *outstr = NULL;
 
+    azdo_config_defaults(&cfg);
     azdo_error_clear(&err);
     const char *dsn = cs_get(m, "DSN");
     if (dsn && *dsn) {
@@ -133,6 +187,12 @@ static SQLRETURN connect_with_map(drv_dbc *c, cs_map *m, const drv_strout *out, 
     }
 
     if (cs_to_config(m, &cfg, &err) != AZDO_OK) {
+        rc = diag_azdo(&c->h.diag, &err, DIAG_CTX_CONNECT);
+        goto done;
+    }
+    /* SQL_ATTR_LOGIN_TIMEOUT, set before connecting, bounds the whole connect */
+    cfg.login_timeout_s = (long)c->login_timeout;
+    if (cfg.ca_file && check_ca_file(cfg.ca_file, &err) != AZDO_OK) {
         rc = diag_azdo(&c->h.diag, &err, DIAG_CTX_CONNECT);
         goto done;
     }

@@ -3,10 +3,12 @@
  * The rules are listed in connstr.h; this file implements them and nothing
  * else (no odbc.ini access, no handles), so test_connstr.c covers it fully.
  *
- * Secrets: any value may be the PAT, so values are wiped before they are
- * freed and no error message quotes a value except Url, Organization,
- * ApiVersion and Timeout values, which are not secret (a Url carrying user
- * info is rejected without being quoted).
+ * Secrets: any value may be a secret (a PAT typed under the wrong key), so
+ * every value is wiped before it is freed.  Messages quote only the values of
+ * non-secret keys whose validation failed (Url, TokenUrl and Proxy values
+ * carrying user info are rejected without being quoted), cut to a few dozen
+ * characters; secret values (PWD, PAT, AccessToken, ClientSecret,
+ * RefreshToken) are never quoted.
  */
 #include "connstr.h"
 #include "../rest/secret.h"
@@ -23,9 +25,32 @@
 #define DEFAULT_TIMEOUT_S 100L
 #define MAX_TIMEOUT_S 86400L
 
+#define MAX_RETRY_COUNT 20
+#define DEFAULT_RETRY_MAX_WAIT_S 300L
+#define MAX_TRACE_LEVEL 2
+
 const char *const cs_dsn_keys[] = {
-    "Organization", "Url", "Project", "PWD", "PAT", "ApiVersion", "Timeout", NULL,
+    "Organization", "Url", "Project", "PWD", "PAT", "ApiVersion", "Timeout",
+    "AuthScheme", "AccessToken", "TenantId", "ClientId", "ClientSecret", "RefreshToken",
+    "RedirectUri", "TokenUrl", "TokenFile",
+    "RetryCountMax", "RetryStatusCodeList", "RetryMultiplyWaitTime", "RetryMaxWaitSeconds",
+    "CAFile", "Proxy", "TraceFile", "TraceLevel", NULL,
 };
+
+/* Keys whose values are secrets: never quoted, repeated in the out string
+ * only when the application supplied them, and an empty value from the
+ * application means "the DSN's". */
+static const char *const secret_keys[] = {
+    "PWD", "PAT", "AccessToken", "ClientSecret", "RefreshToken", NULL,
+};
+
+int cs_is_secret_key(const char *k)
+{
+    for (int i = 0; secret_keys[i]; i++)
+        if (strcasecmp(k, secret_keys[i]) == 0)
+            return 1;
+    return 0;
+}
 
 void cs_map_init(cs_map *m)
 {
@@ -215,7 +240,7 @@ done:
     return st;
 }
 
-static int is_secret_key(const char *k)
+static int is_pat_key(const char *k)
 {
     return strcasecmp(k, "PWD") == 0 || strcasecmp(k, "PAT") == 0;
 }
@@ -225,27 +250,27 @@ cs_status cs_merge_dsn(cs_map *m, const cs_map *dsn)
     /* PWD and PAT are one setting: a token the application gave under either
      * name beats the DSN's under either name. */
     const char *app_pwd = cs_get(m, "PWD"), *app_pat = cs_get(m, "PAT");
-    int app_secret = (app_pwd && *app_pwd) || (app_pat && *app_pat);
+    int app_pat_given = (app_pwd && *app_pwd) || (app_pat && *app_pat);
 
     for (size_t i = 0; i < dsn->n; i++) {
         const cs_pair *d = &dsn->items[i];
-        if (app_secret && is_secret_key(d->key))
+        if (app_pat_given && is_pat_key(d->key))
             continue;
         size_t j = find_index(m, d->key, strlen(d->key));
         if (j != (size_t)-1) {
             cs_pair *p = &m->items[j];
-            /* an empty PWD/PAT from the application means "use the DSN's" */
-            if (!(is_secret_key(p->key) && p->value[0] == '\0' && d->value[0] != '\0'))
+            /* an empty secret from the application means "use the DSN's" */
+            if (!(cs_is_secret_key(p->key) && p->value[0] == '\0' && d->value[0] != '\0'))
                 continue;
             char *v = dupn(d->value, strlen(d->value));
             if (!v)
                 return CS_ENOMEM;
             azdo_secret_free(p->value);
             p->value = v;
-            p->flags |= CS_FROM_DSN;
+            p->flags |= CS_FROM_DSN | d->flags;
             continue;
         }
-        cs_status st = cs_add(m, d->key, strlen(d->key), d->value, strlen(d->value), CS_FROM_DSN);
+        cs_status st = cs_add(m, d->key, strlen(d->key), d->value, strlen(d->value), CS_FROM_DSN | d->flags);
         if (st != CS_OK)
             return st;
     }
@@ -332,15 +357,35 @@ static int valid_host_char(char c)
     return isalnum((unsigned char)c) || c == '-' || c == '.' || c == '_';
 }
 
+/* What differs between the URL-valued keys (Url, TokenUrl) in check_url. */
+typedef struct url_rules {
+    const char *key;        /* key name, first in every message */
+    const char *example;    /* a correct value */
+    const char *cred_hint;  /* where credentials go instead of user info */
+    const char *protects;   /* what https protects, for the plain-http message */
+    int strip_slash;        /* drop trailing '/' (base URLs) */
+} url_rules;
+
+static const url_rules url_key_rules = {
+    "Url", "Url=https://dev.azure.com/fabrikam", "put the personal access token in PWD",
+    "the personal access token is", 1,
+};
+static const url_rules token_url_rules = {
+    "TokenUrl", "TokenUrl=https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+    "put them in ClientId and ClientSecret", "the client secret and the tokens are", 0,
+};
+
 /*
- * Validates a Url value and returns the normalized base URL (scheme lower
- * case, trailing '/' removed) in *out (malloc'd).  On error sets err.
+ * Validates an http(s) URL value and returns it normalized (scheme lower
+ * case; trailing '/' removed when r->strip_slash) in *out (malloc'd).  On
+ * error sets err; the value is quoted only when it holds no '@'.
  */
-static azdo_errkind check_url(const char *url, char **out, azdo_error *err)
+static azdo_errkind check_url(const url_rules *r, const char *url, char **out, azdo_error *err)
 {
     size_t slen;
     int https;
     const char *p;
+    const char *k = r->key;
 
     if (strncasecmp(url, "https://", 8) == 0) {
         https = 1;
@@ -350,25 +395,24 @@ static azdo_errkind check_url(const char *url, char **out, azdo_error *err)
         slen = 7;
     } else {
         return azdo_error_set(err, AZDO_ERR_CONFIG,
-                              "Url: '%.200s' must start with https:// (http:// is accepted only for a "
-                              "local test server); for example Url=https://dev.azure.com/fabrikam",
-                              strchr(url, '@') ? "(hidden: it contains '@')" : url);
+                              "%s: '%.200s' must start with https:// (http:// is accepted only for a "
+                              "local test server); for example %s",
+                              k, strchr(url, '@') ? "(hidden: it contains '@')" : url, r->example);
     }
     for (p = url; *p; p++) {
         if ((unsigned char)*p <= ' ' || *p == 0x7f)
             return azdo_error_set(err, AZDO_ERR_CONFIG,
-                                  "Url must not contain spaces or control characters");
+                                  "%s must not contain spaces or control characters", k);
         if (*p == '?' || *p == '#')
             return azdo_error_set(err, AZDO_ERR_CONFIG,
-                                  "Url must not contain a query string or fragment ('?' or '#'); give the "
-                                  "organization or collection URL only");
+                                  "%s must not contain a query string or fragment ('?' or '#'); for "
+                                  "example %s", k, r->example);
     }
     const char *auth = url + slen;
     size_t alen = strcspn(auth, "/");
     if (memchr(auth, '@', alen))
         return azdo_error_set(err, AZDO_ERR_CONFIG,
-                              "Url must not contain a user name or password; put the personal access "
-                              "token in PWD");
+                              "%s must not contain a user name or password; %s", k, r->cred_hint);
     /* host [':' port] where host may be a bracketed IPv6 literal */
     const char *host = auth;
     size_t hlen;
@@ -376,11 +420,11 @@ static azdo_errkind check_url(const char *url, char **out, azdo_error *err)
     if (alen > 0 && auth[0] == '[') {
         const char *close = memchr(auth, ']', alen);
         if (!close)
-            return azdo_error_set(err, AZDO_ERR_CONFIG, "Url: unterminated '[' in the host part");
+            return azdo_error_set(err, AZDO_ERR_CONFIG, "%s: unterminated '[' in the host part", k);
         hlen = (size_t)(close - auth) + 1;
         for (size_t i = 1; i + 1 < hlen; i++)
             if (!(isxdigit((unsigned char)auth[i]) || auth[i] == ':' || auth[i] == '.'))
-                return azdo_error_set(err, AZDO_ERR_CONFIG, "Url: '%.*s' is not a valid IPv6 host",
+                return azdo_error_set(err, AZDO_ERR_CONFIG, "%s: '%.*s' is not a valid IPv6 host", k,
                                       (int)hlen, auth);
     } else {
         hlen = strcspn(auth, ":/");
@@ -388,39 +432,40 @@ static azdo_errkind check_url(const char *url, char **out, azdo_error *err)
             hlen = alen;
         for (size_t i = 0; i < hlen; i++)
             if (!valid_host_char(auth[i]))
-                return azdo_error_set(err, AZDO_ERR_CONFIG, "Url: '%.*s' is not a valid host name",
+                return azdo_error_set(err, AZDO_ERR_CONFIG, "%s: '%.*s' is not a valid host name", k,
                                       (int)hlen, auth);
     }
     if (hlen == 0 || (hlen == 2 && auth[0] == '['))
-        return azdo_error_set(err, AZDO_ERR_CONFIG, "Url: '%.200s' has no host name", url);
+        return azdo_error_set(err, AZDO_ERR_CONFIG, "%s: '%.200s' has no host name", k, url);
     rest = auth + hlen;
     if (rest < auth + alen) {
         if (*rest != ':')
-            return azdo_error_set(err, AZDO_ERR_CONFIG, "Url: unexpected text after the host in '%.200s'", url);
+            return azdo_error_set(err, AZDO_ERR_CONFIG, "%s: unexpected text after the host in '%.200s'",
+                                  k, url);
         rest++;
         size_t plen = (size_t)(auth + alen - rest);
         long port = 0;
-        if (plen == 0 || plen > 5)
-            return azdo_error_set(err, AZDO_ERR_CONFIG, "Url: the port in '%.200s' must be a number from 1 to 65535", url);
-        for (size_t i = 0; i < plen; i++) {
+        int ok = plen > 0 && plen <= 5;
+        for (size_t i = 0; ok && i < plen; i++) {
             if (!isdigit((unsigned char)rest[i]))
-                return azdo_error_set(err, AZDO_ERR_CONFIG,
-                                      "Url: the port in '%.200s' must be a number from 1 to 65535", url);
-            port = port * 10 + (rest[i] - '0');
+                ok = 0;
+            else
+                port = port * 10 + (rest[i] - '0');
         }
-        if (port < 1 || port > 65535)
+        if (!ok || port < 1 || port > 65535)
             return azdo_error_set(err, AZDO_ERR_CONFIG,
-                                  "Url: the port in '%.200s' must be a number from 1 to 65535", url);
+                                  "%s: the port in '%.200s' must be a number from 1 to 65535", k, url);
     }
     if (!https && !is_loopback_host(host, hlen))
         return azdo_error_set(err, AZDO_ERR_CONFIG,
-                              "Url: plain http:// is allowed only for a local test server (127.0.0.1, "
-                              "localhost or [::1]); use https://%.*s instead so the personal access "
-                              "token is never sent unencrypted",
-                              (int)(strlen(url) - slen > 200 ? 200 : strlen(url) - slen), url + slen);
+                              "%s: plain http:// is allowed only for a local test server (127.0.0.1, "
+                              "localhost or [::1]); use https://%.*s instead so %s never sent "
+                              "unencrypted",
+                              k, (int)(strlen(url) - slen > 200 ? 200 : strlen(url) - slen), url + slen,
+                              r->protects);
 
     size_t n = strlen(url);
-    while (n > slen && url[n - 1] == '/')
+    while (r->strip_slash && n > slen && url[n - 1] == '/')
         n--;
     char *o = malloc(n + 1);
     if (!o)
@@ -432,14 +477,270 @@ static azdo_errkind check_url(const char *url, char **out, azdo_error *err)
     return AZDO_OK;
 }
 
+/*
+ * Proxy: scheme://host[:port][/] with scheme http, https, socks4, socks4a,
+ * socks5 or socks5h; no user info (proxy credentials would be a secret the
+ * out string repeats: use the https_proxy environment variable for them),
+ * no path, query or fragment.  The value is returned as given.
+ */
+static azdo_errkind check_proxy(const char *v, azdo_error *err)
+{
+    static const char *const schemes[] = {"http://", "https://", "socks4://", "socks4a://",
+                                          "socks5://", "socks5h://", NULL};
+    const char *hint = "for example Proxy=http://proxy.example.com:3128 or "
+                       "Proxy=socks5://127.0.0.1:1080";
+    size_t slen = 0;
+    for (int i = 0; schemes[i]; i++)
+        if (strncasecmp(v, schemes[i], strlen(schemes[i])) == 0) {
+            slen = strlen(schemes[i]);
+            break;
+        }
+    const char *auth = v + slen;
+    size_t alen = strcspn(auth, "/");
+    if (memchr(v, '@', strlen(v)))
+        return azdo_error_set(err, AZDO_ERR_CONFIG,
+                              "Proxy must not contain a user name or password (the connection string "
+                              "is not a safe place for them); leave Proxy unset and give the proxy, "
+                              "credentials included, in the https_proxy environment variable instead");
+    if (slen == 0)
+        return azdo_error_set(err, AZDO_ERR_CONFIG,
+                              "Proxy: '%.200s' must start with http://, https://, socks4://, socks4a://, "
+                              "socks5:// or socks5h://; %s", v, hint);
+    for (const char *p = v; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '?' || *p == '#')
+            return azdo_error_set(err, AZDO_ERR_CONFIG,
+                                  "Proxy: '%.200s' is not a proxy URL; %s", v, hint);
+    if (auth[alen] == '/' && auth[alen + 1] != '\0')
+        return azdo_error_set(err, AZDO_ERR_CONFIG,
+                              "Proxy: '%.200s' must not have a path; %s", v, hint);
+    size_t hlen;
+    if (alen > 0 && auth[0] == '[') {
+        const char *close = memchr(auth, ']', alen);
+        if (!close || close == auth + 1)
+            return azdo_error_set(err, AZDO_ERR_CONFIG, "Proxy: '%.200s' has a bad IPv6 host; %s", v, hint);
+        hlen = (size_t)(close - auth) + 1;
+        for (size_t i = 1; i + 1 < hlen; i++)
+            if (!(isxdigit((unsigned char)auth[i]) || auth[i] == ':' || auth[i] == '.'))
+                return azdo_error_set(err, AZDO_ERR_CONFIG, "Proxy: '%.200s' has a bad IPv6 host; %s", v,
+                                      hint);
+    } else {
+        hlen = strcspn(auth, ":/");
+        if (hlen > alen)
+            hlen = alen;
+        for (size_t i = 0; i < hlen; i++)
+            if (!valid_host_char(auth[i]))
+                return azdo_error_set(err, AZDO_ERR_CONFIG, "Proxy: '%.200s' has a bad host name; %s",
+                                      v, hint);
+    }
+    if (hlen == 0)
+        return azdo_error_set(err, AZDO_ERR_CONFIG, "Proxy: '%.200s' has no host name; %s", v, hint);
+    const char *rest = auth + hlen;
+    if (rest < auth + alen) {
+        if (*rest != ':')
+            return azdo_error_set(err, AZDO_ERR_CONFIG, "Proxy: '%.200s' is not a proxy URL; %s", v, hint);
+        rest++;
+        size_t plen = (size_t)(auth + alen - rest);
+        long port = 0;
+        int ok = plen > 0 && plen <= 5;
+        for (size_t i = 0; ok && i < plen; i++) {
+            if (!isdigit((unsigned char)rest[i]))
+                ok = 0;
+            else
+                port = port * 10 + (rest[i] - '0');
+        }
+        if (!ok || port < 1 || port > 65535)
+            return azdo_error_set(err, AZDO_ERR_CONFIG,
+                                  "Proxy: the port in '%.200s' must be a number from 1 to 65535", v);
+    }
+    return AZDO_OK;
+}
+
+/* A GUID or a domain name: letters, digits, '-' and '.', each label non-empty
+ * and not starting or ending with '-'; at most 253 characters. */
+static int valid_tenant(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 253)
+        return 0;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = s[i];
+        if (c == '.' || c == '\0') {
+            if (label == 0 || s[i - 1] == '-')
+                return 0;
+            label = 0;
+            continue;
+        }
+        if (!(isalnum((unsigned char)c) || c == '-'))
+            return 0;
+        if (label == 0 && c == '-')
+            return 0;
+        label++;
+    }
+    return 1;
+}
+
+/* A whole number min..max in *out; 0 when s is not one. */
+static int parse_whole(const char *s, long min, long max, long *out)
+{
+    long v = 0;
+    if (!*s)
+        return 0;
+    for (const char *p = s; *p; p++) {
+        if (!isdigit((unsigned char)*p) || v > max)
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    if (v < min || v > max)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static azdo_errkind range_error(azdo_error *err, const char *key, const char *v, long min, long max,
+                                const char *unit)
+{
+    return azdo_error_set(err, AZDO_ERR_CONFIG, "%s: '%.40s' is not valid; use a whole number of %s from "
+                          "%ld to %ld", key, v, unit, min, max);
+}
+
+/* 1/0, true/false, yes/no, on/off in any case; -1 when none of them. */
+static int parse_bool(const char *s)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on", NULL};
+    static const char *const no[] = {"0", "false", "no", "off", NULL};
+    for (int i = 0; yes[i]; i++) {
+        if (strcasecmp(s, yes[i]) == 0)
+            return 1;
+        if (strcasecmp(s, no[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* RetryStatusCodeList: codes 400..599 separated by commas and/or spaces;
+ * duplicates are dropped; "" = retry on no status. */
+static azdo_errkind parse_status_list(const char *s, azdo_config *c, azdo_error *err)
+{
+    int codes[AZDO_MAX_RETRY_STATUSES];
+    int n = 0;
+    const char *p = s;
+    for (;;) {
+        while (*p == ',' || is_space(*p))
+            p++;
+        if (!*p)
+            break;
+        const char *start = p;
+        while (*p && *p != ',' && !is_space(*p))
+            p++;
+        size_t len = (size_t)(p - start);
+        char tok[16];
+        long v = 0;
+        int ok = len < sizeof tok;
+        if (ok) {
+            memcpy(tok, start, len);
+            tok[len] = '\0';
+            ok = parse_whole(tok, 400, 599, &v);
+        }
+        if (!ok)
+            return azdo_error_set(err, AZDO_ERR_CONFIG,
+                                  "RetryStatusCodeList: '%.*s' is not an HTTP status code from 400 to 599; "
+                                  "give a list such as 429,502,503,504 (empty = retry on no status)",
+                                  (int)(len > 20 ? 20 : len), start);
+        int dup = 0;
+        for (int i = 0; i < n; i++)
+            dup |= codes[i] == (int)v;
+        if (dup)
+            continue;
+        if (n == AZDO_MAX_RETRY_STATUSES)
+            return azdo_error_set(err, AZDO_ERR_CONFIG,
+                                  "RetryStatusCodeList: more than %d status codes; give at most %d",
+                                  AZDO_MAX_RETRY_STATUSES, AZDO_MAX_RETRY_STATUSES);
+        codes[n++] = (int)v;
+    }
+    memcpy(c->retry_statuses, codes, (size_t)n * sizeof codes[0]);
+    c->n_retry_statuses = n;
+    return AZDO_OK;
+}
+
+static const struct {
+    const char *name;
+    azdo_auth_scheme scheme;
+} auth_schemes[] = {
+    {"PAT", AZDO_AUTH_PAT},
+    {"Bearer", AZDO_AUTH_BEARER},
+    {"EntraClientCredentials", AZDO_AUTH_ENTRA_CLIENT},
+    {"OAuthRefresh", AZDO_AUTH_OAUTH_REFRESH},
+};
+
 static const char *nonempty(const char *s)
 {
     return (s && *s) ? s : NULL;
 }
 
+/* Copies an optional value into *dst (NULL stays NULL); -1 when memory runs out. */
+static int dup_opt(const char *v, char **dst)
+{
+    if (!v)
+        return 0;
+    *dst = strdup(v);
+    return *dst ? 0 : -1;
+}
+
+/*
+ * The keys each scheme needs (AZDO_ERR_AUTH naming the missing ones and the
+ * scheme).  Values the scheme does not use are kept but ignored.
+ */
+static azdo_errkind check_scheme_keys(const azdo_config *c, azdo_error *err)
+{
+    const char *scheme = azdo_auth_scheme_name(c->auth_scheme);
+    const char *miss[3];
+    int n = 0;
+    switch (c->auth_scheme) {
+    case AZDO_AUTH_PAT:
+        if (!c->pat)
+            return azdo_error_set(err, AZDO_ERR_AUTH,
+                                  "No personal access token: set PWD in the connection string or the DSN "
+                                  "(AuthScheme=PAT needs PWD or PAT)");
+        return AZDO_OK;
+    case AZDO_AUTH_BEARER:
+        if (!c->access_token)
+            return azdo_error_set(err, AZDO_ERR_AUTH,
+                                  "No access token: AuthScheme=Bearer needs AccessToken; set it in the "
+                                  "connection string or the DSN");
+        return AZDO_OK;
+    case AZDO_AUTH_ENTRA_CLIENT:
+        if (!c->client_id)
+            miss[n++] = "ClientId";
+        if (!c->client_secret)
+            miss[n++] = "ClientSecret";
+        if (!c->tenant_id && !c->token_url)
+            miss[n++] = "TenantId";
+        break;
+    case AZDO_AUTH_OAUTH_REFRESH:
+        if (!c->client_id)
+            miss[n++] = "ClientId";
+        if (!c->refresh_token && !c->token_file)
+            miss[n++] = "RefreshToken (or TokenFile holding one)";
+        break;
+    }
+    if (n == 0)
+        return AZDO_OK;
+    const char *need = c->auth_scheme == AZDO_AUTH_ENTRA_CLIENT
+                           ? "ClientId, ClientSecret and TenantId (TenantId may be left out when "
+                             "TokenUrl is set)"
+                           : "ClientId and RefreshToken or TokenFile (ClientSecret, RedirectUri and "
+                             "TokenUrl as the token endpoint requires)";
+    return azdo_error_set(err, AZDO_ERR_AUTH,
+                          "AuthScheme=%s needs %s; missing: %s%s%s%s%s; set %s in the connection string "
+                          "or the DSN",
+                          scheme, need, miss[0], n > 1 ? ", " : "", n > 1 ? miss[1] : "",
+                          n > 2 ? ", " : "", n > 2 ? miss[2] : "", n > 1 ? "them" : "it");
+}
+
 azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err)
 {
-    azdo_config c = {0};
+    azdo_config c;
     azdo_errkind k = AZDO_OK;
     const char *url = nonempty(cs_get(m, "Url"));
     const char *org = nonempty(cs_get(m, "Organization"));
@@ -448,9 +749,38 @@ azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err)
     const char *pat = nonempty(cs_get(m, "PAT"));
     const char *api = nonempty(cs_get(m, "ApiVersion"));
     const char *timeout = nonempty(cs_get(m, "Timeout"));
+    const char *scheme = nonempty(cs_get(m, "AuthScheme"));
+    const char *tenant = nonempty(cs_get(m, "TenantId"));
+    const char *token_url = nonempty(cs_get(m, "TokenUrl"));
+    const char *retry_count = nonempty(cs_get(m, "RetryCountMax"));
+    const char *retry_list = cs_get(m, "RetryStatusCodeList"); /* "" = none */
+    const char *retry_mult = nonempty(cs_get(m, "RetryMultiplyWaitTime"));
+    const char *retry_wait = nonempty(cs_get(m, "RetryMaxWaitSeconds"));
+    const char *proxy = nonempty(cs_get(m, "Proxy"));
+    const char *trace_level = nonempty(cs_get(m, "TraceLevel"));
+    long v;
+
+    azdo_config_defaults(&c);
+
+    /* a value unixODBC cut off must not be used as if whole (half a token) */
+    for (size_t i = 0; i < m->n; i++) {
+        const cs_pair *p = &m->items[i];
+        if (!(p->flags & CS_CUT))
+            continue;
+        const char *dsn = cs_get(m, "DSN");
+        k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                           "%s in DSN '%.100s' is too long for odbc.ini: unixODBC reads at most 999 "
+                           "characters per line and cut the value off (%zu characters were read); %s",
+                           p->key, dsn ? dsn : "", strlen(p->value),
+                           strcasecmp(p->key, "RefreshToken") == 0
+                               ? "keep the refresh token in the file named by TokenFile instead, or pass "
+                                 "it in the connection string"
+                               : "pass it in the connection string instead");
+        goto fail;
+    }
 
     if (url) {
-        k = check_url(url, &c.base_url, err);
+        k = check_url(&url_key_rules, url, &c.base_url, err);
         if (k != AZDO_OK)
             goto fail;
     } else if (org) {
@@ -487,17 +817,7 @@ azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err)
 
     c.timeout_s = DEFAULT_TIMEOUT_S;
     if (timeout) {
-        long v = 0;
-        const char *p = timeout;
-        int ok = 1;
-        for (; *p; p++) {
-            if (!isdigit((unsigned char)*p) || v > MAX_TIMEOUT_S) {
-                ok = 0;
-                break;
-            }
-            v = v * 10 + (*p - '0');
-        }
-        if (!ok || v > MAX_TIMEOUT_S) {
+        if (!parse_whole(timeout, 0, MAX_TIMEOUT_S, &v)) {
             k = azdo_error_set(err, AZDO_ERR_CONFIG,
                                "Timeout: '%.40s' is not a valid number of seconds; use a whole number from "
                                "0 (no timeout) to %ld",
@@ -507,22 +827,114 @@ azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err)
         c.timeout_s = v;
     }
 
-    if (project) {
-        c.project = strdup(project);
-        if (!c.project)
-            goto nomem;
-    }
+    if (project && dup_opt(project, &c.project) != 0)
+        goto nomem;
 
-    if (!pwd)
-        pwd = pat;
-    if (!pwd) {
-        k = azdo_error_set(err, AZDO_ERR_AUTH,
-                           "No personal access token: set PWD in the connection string or the DSN");
+    /* ---- authentication ---- */
+    if (scheme) {
+        size_t i, n = sizeof auth_schemes / sizeof auth_schemes[0];
+        for (i = 0; i < n; i++)
+            if (strcasecmp(scheme, auth_schemes[i].name) == 0)
+                break;
+        if (i == n) {
+            k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                               "AuthScheme: '%.40s' is not an authentication scheme; use PAT (the default), "
+                               "Bearer, EntraClientCredentials or OAuthRefresh",
+                               scheme);
+            goto fail;
+        }
+        c.auth_scheme = auth_schemes[i].scheme;
+    }
+    if (tenant && !valid_tenant(tenant)) {
+        k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                           "TenantId: '%.100s' is neither a tenant GUID nor a domain name (letters, digits, "
+                           "'-' and '.'); for example TenantId=contoso.onmicrosoft.com or "
+                           "TenantId=72f988bf-86f1-41af-91ab-2d7cd011db47",
+                           tenant);
         goto fail;
     }
-    c.pat = strdup(pwd);
-    if (!c.pat)
+    if (token_url) {
+        k = check_url(&token_url_rules, token_url, &c.token_url, err);
+        if (k != AZDO_OK)
+            goto fail;
+    }
+    if (!pwd)
+        pwd = pat;
+    if (dup_opt(pwd, &c.pat) != 0 || dup_opt(nonempty(cs_get(m, "AccessToken")), &c.access_token) != 0 ||
+        dup_opt(tenant, &c.tenant_id) != 0 || dup_opt(nonempty(cs_get(m, "ClientId")), &c.client_id) != 0 ||
+        dup_opt(nonempty(cs_get(m, "ClientSecret")), &c.client_secret) != 0 ||
+        dup_opt(nonempty(cs_get(m, "RefreshToken")), &c.refresh_token) != 0 ||
+        dup_opt(nonempty(cs_get(m, "RedirectUri")), &c.redirect_uri) != 0 ||
+        dup_opt(nonempty(cs_get(m, "TokenFile")), &c.token_file) != 0)
         goto nomem;
+
+    /* sent verbatim in a header: a line break would split it (RFC 6750 b64token
+     * has no spaces either).  Never quoted: it is a secret. */
+    for (const char *p = c.access_token; p && *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+            k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                               "AccessToken contains a space or a control character (a line break copied "
+                               "with the token?); give the token alone");
+            goto fail;
+        }
+
+    /* ---- retry ---- */
+    if (retry_count) {
+        if (!parse_whole(retry_count, 0, MAX_RETRY_COUNT, &v)) {
+            k = range_error(err, "RetryCountMax", retry_count, 0, MAX_RETRY_COUNT, "retries");
+            goto fail;
+        }
+        c.retry_count_max = (int)v;
+    }
+    if (retry_list) {
+        k = parse_status_list(retry_list, &c, err);
+        if (k != AZDO_OK)
+            goto fail;
+    }
+    if (retry_mult) {
+        int b = parse_bool(retry_mult);
+        if (b < 0) {
+            k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                               "RetryMultiplyWaitTime: '%.40s' is not valid; use 1 or 0 (also true/false, "
+                               "yes/no, on/off)",
+                               retry_mult);
+            goto fail;
+        }
+        c.retry_multiply_wait = b;
+    }
+    if (retry_wait) {
+        if (!parse_whole(retry_wait, 0, MAX_TIMEOUT_S, &v)) {
+            k = range_error(err, "RetryMaxWaitSeconds", retry_wait, 0, MAX_TIMEOUT_S, "seconds");
+            goto fail;
+        }
+        c.retry_max_wait_s = v;
+    }
+
+    /* ---- network and tracing ---- */
+    if (proxy) {
+        k = check_proxy(proxy, err);
+        if (k != AZDO_OK)
+            goto fail;
+    }
+    if (dup_opt(proxy, &c.proxy) != 0 || dup_opt(nonempty(cs_get(m, "CAFile")), &c.ca_file) != 0 ||
+        dup_opt(nonempty(cs_get(m, "TraceFile")), &c.trace_file) != 0)
+        goto nomem;
+    c.trace_level = c.trace_file ? 1 : 0;
+    if (trace_level) {
+        if (!parse_whole(trace_level, 0, MAX_TRACE_LEVEL, &v)) {
+            k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                               "TraceLevel: '%.40s' is not valid; use 0 (off), 1 (one line per request) or "
+                               "2 (also the response headers that matter)",
+                               trace_level);
+            goto fail;
+        }
+        c.trace_level = (int)v;
+    }
+
+    /* last: the credentials the scheme needs */
+    k = check_scheme_keys(&c, err);
+    if (k != AZDO_OK)
+        goto fail;
 
     *cfg = c;
     return AZDO_OK;
@@ -573,6 +985,19 @@ static void add_pair(strbuf *b, const char *key, const char *val)
     strbuf_append(b, ";");
 }
 
+/* The application itself supplied a non-empty value for key (not the DSN). */
+static int app_gave(const cs_map *m, const char *key)
+{
+    const cs_pair *p = cs_find(m, key);
+    return p && !(p->flags & CS_FROM_DSN) && p->value[0];
+}
+
+/* The key is set, by the application or the DSN (present, even if empty). */
+static int key_set(const cs_map *m, const char *key)
+{
+    return cs_find(m, key) != NULL;
+}
+
 char *cs_out_string(const cs_map *m, const azdo_config *cfg)
 {
     strbuf b;
@@ -580,6 +1005,7 @@ char *cs_out_string(const cs_map *m, const azdo_config *cfg)
     const char *dsn = nonempty(cs_get(m, "DSN"));
     const char *drv = nonempty(cs_get(m, "DRIVER"));
     const cs_pair *uid = cs_find(m, "UID");
+    char t[32];
 
     if (dsn)
         add_pair(&b, "DSN", dsn);
@@ -598,18 +1024,64 @@ char *cs_out_string(const cs_map *m, const azdo_config *cfg)
     if (cfg->project && *cfg->project)
         add_pair(&b, "Project", cfg->project);
 
-    /* the PAT is repeated only when the application itself supplied it */
-    const cs_pair *pwd = cs_find(m, "PWD");
-    const cs_pair *pat = cs_find(m, "PAT");
-    int app_pwd = (pwd && !(pwd->flags & CS_FROM_DSN) && pwd->value[0]) ||
-                  (pat && !(pat->flags & CS_FROM_DSN) && pat->value[0]);
-    if (app_pwd && cfg->pat)
+    /* authentication: secrets only when the application itself supplied them */
+    if (nonempty(cs_get(m, "AuthScheme")) || cfg->auth_scheme != AZDO_AUTH_PAT)
+        add_pair(&b, "AuthScheme", azdo_auth_scheme_name(cfg->auth_scheme));
+    if ((app_gave(m, "PWD") || app_gave(m, "PAT")) && cfg->pat)
         add_pair(&b, "PWD", cfg->pat);
+    if (app_gave(m, "AccessToken") && cfg->access_token)
+        add_pair(&b, "AccessToken", cfg->access_token);
+    if (cfg->tenant_id)
+        add_pair(&b, "TenantId", cfg->tenant_id);
+    if (cfg->client_id)
+        add_pair(&b, "ClientId", cfg->client_id);
+    if (app_gave(m, "ClientSecret") && cfg->client_secret)
+        add_pair(&b, "ClientSecret", cfg->client_secret);
+    if (app_gave(m, "RefreshToken") && cfg->refresh_token)
+        add_pair(&b, "RefreshToken", cfg->refresh_token);
+    if (cfg->redirect_uri)
+        add_pair(&b, "RedirectUri", cfg->redirect_uri);
+    if (cfg->token_url)
+        add_pair(&b, "TokenUrl", cfg->token_url);
+    if (cfg->token_file)
+        add_pair(&b, "TokenFile", cfg->token_file);
 
     add_pair(&b, "ApiVersion", cfg->api_version ? cfg->api_version : DEFAULT_API_VERSION);
-    char t[32];
     snprintf(t, sizeof t, "%ld", cfg->timeout_s);
     add_pair(&b, "Timeout", t);
+
+    /* retry keys: when set, in their normalized form */
+    if (nonempty(cs_get(m, "RetryCountMax"))) {
+        snprintf(t, sizeof t, "%d", cfg->retry_count_max);
+        add_pair(&b, "RetryCountMax", t);
+    }
+    if (key_set(m, "RetryStatusCodeList")) {
+        strbuf l;
+        strbuf_init(&l);
+        for (int i = 0; i < cfg->n_retry_statuses; i++)
+            strbuf_printf(&l, "%s%d", i ? "," : "", cfg->retry_statuses[i]);
+        add_pair(&b, "RetryStatusCodeList", strbuf_str(&l));
+        if (strbuf_failed(&l))
+            b.failed = 1;
+        strbuf_free(&l);
+    }
+    if (nonempty(cs_get(m, "RetryMultiplyWaitTime")))
+        add_pair(&b, "RetryMultiplyWaitTime", cfg->retry_multiply_wait ? "1" : "0");
+    if (nonempty(cs_get(m, "RetryMaxWaitSeconds"))) {
+        snprintf(t, sizeof t, "%ld", cfg->retry_max_wait_s);
+        add_pair(&b, "RetryMaxWaitSeconds", t);
+    }
+
+    if (cfg->ca_file)
+        add_pair(&b, "CAFile", cfg->ca_file);
+    if (cfg->proxy)
+        add_pair(&b, "Proxy", cfg->proxy);
+    if (cfg->trace_file)
+        add_pair(&b, "TraceFile", cfg->trace_file);
+    if (nonempty(cs_get(m, "TraceLevel"))) {
+        snprintf(t, sizeof t, "%d", cfg->trace_level);
+        add_pair(&b, "TraceLevel", t);
+    }
 
     for (size_t i = 0; i < m->n; i++) {
         const cs_pair *p = &m->items[i];

@@ -15,14 +15,17 @@
  *    not follow it).  Later occurrences are ignored silently.
  *  - DSN merge: keys from the DSN's odbc.ini section are added only when the
  *    connection string does not contain the key, so connection-string keys
- *    win even when empty — except PWD and PAT, where an EMPTY value counts as
- *    absent (SQLConnect and many tools pass an empty password meaning "use
- *    the DSN's").  PWD and PAT are one setting for the merge: a non-empty
- *    token from the application under either name hides both DSN keys.
- *  - Config keys: Organization, Url, Project, PWD, PAT, ApiVersion, Timeout
- *    (see cs_to_config).  DSN, DRIVER, UID, FILEDSN, SAVEFILE and DM* keys
- *    are ignored for the configuration; unknown keys are ignored but kept
- *    so that the out connection string can repeat them.
+ *    win even when empty — except the SECRET keys (PWD, PAT, AccessToken,
+ *    ClientSecret, RefreshToken), where an EMPTY value counts as absent
+ *    (SQLConnect and many tools pass an empty password meaning "use the
+ *    DSN's").  PWD and PAT are one setting for the merge: a non-empty token
+ *    from the application under either name hides both DSN keys.
+ *  - Config keys: cs_dsn_keys (see cs_to_config).  DSN, DRIVER, UID,
+ *    FILEDSN, SAVEFILE and DM* keys are ignored for the configuration;
+ *    unknown keys are ignored but kept so that the out connection string can
+ *    repeat them.
+ *  - Secrets are never quoted in a message and appear in the out connection
+ *    string only when the application supplied them (never from the DSN).
  */
 #ifndef AZDO_CONNSTR_H
 #define AZDO_CONNSTR_H
@@ -33,6 +36,8 @@
 #include "../rest/azdo_error.h"
 
 #define CS_FROM_DSN 0x1u /* the pair came from odbc.ini, not from the application */
+#define CS_CUT 0x2u      /* odbc.ini value that filled unixODBC's 999-character line:
+                            almost certainly cut off (cs_to_config refuses it if used) */
 
 typedef struct cs_pair {
     char *key;   /* as first written (case preserved) */
@@ -69,39 +74,80 @@ const cs_pair *cs_find(const cs_map *m, const char *key);
 const char *cs_get(const cs_map *m, const char *key);
 
 /*
- * Adds the DSN's pairs to m where m lacks the key (or holds an empty PWD/PAT,
- * which the DSN value then replaces); added pairs carry CS_FROM_DSN.
+ * Adds the DSN's pairs to m where m lacks the key (or holds an empty secret,
+ * which the DSN value then replaces); added pairs carry CS_FROM_DSN and
+ * their own flags (CS_CUT).
  */
 cs_status cs_merge_dsn(cs_map *m, const cs_map *dsn);
 
 /* Keys connect.c reads from odbc.ini (NULL-terminated list). */
 extern const char *const cs_dsn_keys[];
 
+/* PWD, PAT, AccessToken, ClientSecret, RefreshToken (case-insensitive). */
+int cs_is_secret_key(const char *key);
+
 /*
  * Builds the configuration from the merged keys.  On success fills *cfg
- * (strings malloc'd; free with azdo_config_clear) and returns AZDO_OK; on
- * failure leaves *cfg untouched and returns
- *   AZDO_ERR_CONFIG  bad value, or neither Organization nor Url (message names the key),
- *   AZDO_ERR_AUTH    no PAT (neither PWD nor PAT set),
+ * (starting from azdo_config_defaults; strings malloc'd; free with
+ * azdo_config_clear) and returns AZDO_OK; on failure leaves *cfg untouched
+ * and returns
+ *   AZDO_ERR_CONFIG  bad value (the message names the key and what is
+ *                    accepted), neither Organization nor Url, or a DSN
+ *                    value marked CS_CUT (too long for odbc.ini),
+ *   AZDO_ERR_AUTH    a key the AuthScheme needs is missing (the message
+ *                    names the scheme and the missing keys),
  *   AZDO_ERR_NOMEM.
+ * Empty values count as absent unless said otherwise.
  *   Organization  name -> base_url https://dev.azure.com/{name}; letters,
  *                 digits and '-' (not first or last).  Ignored when Url is set.
  *   Url           full organization or collection URL; http:// or https://;
  *                 http:// only for loopback hosts (127.0.0.0/8, localhost,
  *                 [::1]); no user info, query or fragment; trailing '/' removed.
  *   Project       default project; empty = the whole organization.
- *   PWD / PAT     personal access token; PWD wins when both are non-empty.
  *   ApiVersion    default "7.1"; digits.digits with optional -preview[.N].
  *   Timeout       seconds per request, whole number 0..86400, default 100.
+ *   AuthScheme    PAT (default) | Bearer | EntraClientCredentials |
+ *                 OAuthRefresh, any case.  Required keys:
+ *                   PAT     PWD or PAT (PWD wins when both are non-empty)
+ *                   Bearer  AccessToken
+ *                   EntraClientCredentials  ClientId, ClientSecret, and
+ *                           TenantId unless TokenUrl is set
+ *                   OAuthRefresh  ClientId, and RefreshToken or TokenFile
+ *                 Keys a scheme does not use are accepted and ignored.
+ *   PWD/PAT, ClientSecret, RefreshToken   SECRET, taken as given.
+ *   AccessToken   SECRET; no spaces or control characters (it is sent
+ *                 verbatim in the Authorization header).
+ *   TenantId      a GUID or a domain name: letters, digits, '-', '.'
+ *                 (labels non-empty, not starting or ending with '-').
+ *   ClientId, RedirectUri, TokenFile   taken as given.
+ *   TokenUrl      like Url (same http-only-for-loopback rule), trailing '/'
+ *                 kept.
+ *   RetryCountMax 0..20, default 5.
+ *   RetryStatusCodeList  codes 400..599 separated by ',' and/or spaces, at
+ *                 most AZDO_MAX_RETRY_STATUSES (duplicates dropped); default
+ *                 429,502,503,504; an EMPTY value means "no status".
+ *   RetryMultiplyWaitTime  1/0, true/false, yes/no, on/off; default 1.
+ *   RetryMaxWaitSeconds    0..86400, default 300.
+ *   CAFile        a path, taken as given (connect.c checks it is readable).
+ *   Proxy         http|https|socks4|socks4a|socks5|socks5h://host[:port][/];
+ *                 no user info (use the https_proxy environment variable for
+ *                 an authenticating proxy), no path, query or fragment.
+ *   TraceFile     a path, taken as given.
+ *   TraceLevel    0..2; default 1 when TraceFile is set, else 0.
+ * login_timeout_s is not a key: connect.c sets it from SQL_ATTR_LOGIN_TIMEOUT.
  */
 azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err);
 
 /*
  * The out connection string for SQLDriverConnect: DSN= (or DRIVER=), UID if
- * the application gave it, Url or Organization, Project, PWD only when the
- * application itself supplied PWD or PAT, ApiVersion, Timeout, then the
+ * the application gave it, Url or Organization, Project, AuthScheme (when
+ * set or not PAT), PWD only when the application itself supplied PWD or PAT,
+ * AccessToken / ClientSecret / RefreshToken likewise only when the
+ * application supplied that key, TenantId, ClientId, RedirectUri, TokenUrl,
+ * TokenFile when set, ApiVersion, Timeout, the Retry* keys and TraceLevel
+ * when set (normalized), CAFile, Proxy, TraceFile when set, then the
  * application's unknown keys.  malloc'd (the caller zeroes and frees it: it
- * may hold the PAT); NULL when memory runs out.
+ * may hold secrets); NULL when memory runs out.
  */
 char *cs_out_string(const cs_map *m, const azdo_config *cfg);
 

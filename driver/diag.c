@@ -96,10 +96,28 @@ SQLRETURN diag_nomem(drv_diag *d)
 
 /*
  * THE table.  One row per azdo_errkind: the SQLSTATE for a statement and for
- * a connect.  Why the connect column differs where it does:
+ * a connect.  At connect, every failure that means "no connection could be
+ * established with these settings" is 08001, so that clients treat it as a
+ * connection failure (Tableau's "Unable to connect", pyodbc's
+ * OperationalError), and every credential problem is 28000 (Tableau prompts
+ * for credentials again only on 28000).  Where the columns differ:
+ *   LINK, PROTOCOL  mid-statement the link was lost or the answer was
+ *              garbage: 08S01.  At connect nothing was established yet:
+ *              08001 (a proxy's or captive portal's page, a truncated
+ *              answer, a reset during the first request).
  *   NOT_FOUND  during a statement it names a missing table or work-item type
- *              (42S02); at connect it is a project or collection, not a table.
+ *              (42S02); at connect it is the organization, collection or
+ *              project (08001; rest/ usually says so itself).
+ *   QUERY      a 400 at connect is a setting the service refuses, typically
+ *              an ApiVersion out of range: 08001, not a syntax error.
+ *   PERMISSION 403 at connect: the credentials are valid but lack a scope
+ *              or access to the project: 28000.  During a statement: 42000.
+ *   THROTTLED, SERVER  429 or 5xx that retries could not ride out: at
+ *              connect the service cannot be reached now (08001, as
+ *              odbc-clients.md 7 has it); in a statement HY000.
  *   CONFIG     a bad connection setting stops the connection: 08001.
+ * Token endpoint refusals (AADSTS…, invalid_grant) and missing AuthScheme
+ * keys arrive as AUTH: 28000.
  */
 static const struct {
     azdo_errkind kind;
@@ -109,19 +127,19 @@ static const struct {
     {AZDO_OK, "HY000", "HY000"},
     {AZDO_ERR_AUTH, "28000", "28000"},
     {AZDO_ERR_CONNECT, "08001", "08001"},
-    {AZDO_ERR_LINK, "08S01", "08S01"},
+    {AZDO_ERR_LINK, "08S01", "08001"},
     {AZDO_ERR_TIMEOUT, "HYT00", "HYT00"},
-    {AZDO_ERR_NOT_FOUND, "42S02", "HY000"},
-    {AZDO_ERR_QUERY, "42000", "42000"},
-    {AZDO_ERR_PROTOCOL, "08S01", "08S01"},
-    {AZDO_ERR_PERMISSION, "42000", "42000"},
-    {AZDO_ERR_CONFLICT, "40001", "40001"},
-    {AZDO_ERR_RULE, "23000", "23000"},
-    {AZDO_ERR_THROTTLED, "HY000", "HY000"},
+    {AZDO_ERR_NOT_FOUND, "42S02", "08001"},
+    {AZDO_ERR_QUERY, "42000", "08001"},
+    {AZDO_ERR_PROTOCOL, "08S01", "08001"},
+    {AZDO_ERR_PERMISSION, "42000", "28000"},
+    {AZDO_ERR_CONFLICT, "40001", "HY000"},
+    {AZDO_ERR_RULE, "23000", "HY000"},
+    {AZDO_ERR_THROTTLED, "HY000", "08001"},
     {AZDO_ERR_CANCELLED, "HY008", "HY008"},
     {AZDO_ERR_CONFIG, "HY000", "08001"},
     {AZDO_ERR_NOMEM, "HY001", "HY001"},
-    {AZDO_ERR_SERVER, "HY000", "HY000"},
+    {AZDO_ERR_SERVER, "HY000", "08001"},
     {AZDO_ERR_INTERNAL, "HY000", "HY000"},
 };
 

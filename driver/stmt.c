@@ -32,6 +32,29 @@ static double now_s(void)
 
 /* ---- stepping, errors ----------------------------------------------------------- */
 
+/*
+ * Statement control: SQL_ATTR_QUERY_TIMEOUT and SQLCancel.
+ *
+ * Every sqlite3_step (the one in SQLExecute and every later one in SQLFetch)
+ * is one ODBC call, and each gets the whole QUERY_TIMEOUT: long result sets
+ * are fetched page by page, and an ETL job streaming for an hour must not
+ * fail because the first page came an hour ago.  Two mechanisms share the
+ * same deadline, taken at the same instant:
+ *   - azdo_session_begin_statement: covers everything done over HTTP
+ *     (requests in flight and retry waits).  The vtab call fails with
+ *     AZDO_ERR_TIMEOUT, and the session keeps that error.
+ *   - the SQLite progress handler: covers local work between requests
+ *     (sorting, a recursive CTE), which the session cannot see.  It runs only
+ *     while SQLite executes VM instructions, never during an HTTP request, so
+ *     the two do not race for the same moment.
+ * SQLCancel does both as well: azdo_session_cancel aborts the request or wait
+ * in flight, sqlite3_interrupt stops local work.
+ * stmt_sqlite_error prefers the session's own TIMEOUT/CANCELLED error (its
+ * message says which request), then the cancel flag (a cancel always reads
+ * HY008, whatever the aborted request reported), then the progress
+ * handler's timeout.
+ */
+
 /* SQLite calls this every 1000 VM instructions while a query timeout is set. */
 static int timeout_progress(void *arg)
 {
@@ -47,19 +70,24 @@ int stmt_step(drv_stmt *s)
 {
     drv_dbc *c = s->dbc;
     sqlite3 *db = stmt_db(s);
+    long timeout = s->query_timeout > (SQLULEN)LONG_MAX ? LONG_MAX : (long)s->query_timeout;
 
+    azdo_session_clear_error(c->session);
+    /* under cancel_lock, so that a SQLCancel arriving now is not cleared by
+     * begin_statement: it either sees executing == 0 or comes after */
     pthread_mutex_lock(&c->cancel_lock);
     s->executing = 1;
     s->cancel_requested = 0;
     s->timed_out = 0;
+    azdo_session_begin_statement(c->session, timeout);
     pthread_mutex_unlock(&c->cancel_lock);
 
-    if (s->query_timeout > 0) {
-        s->deadline = now_s() + (double)s->query_timeout;
+    if (timeout > 0) {
+        s->deadline = now_s() + (double)timeout;
         sqlite3_progress_handler(db, 1000, timeout_progress, s);
     }
     int rc = sqlite3_step(s->vm);
-    if (s->query_timeout > 0) {
+    if (timeout > 0) {
         sqlite3_progress_handler(db, 0, NULL, NULL);
         s->deadline = 0;
     }
@@ -73,20 +101,20 @@ int stmt_step(drv_stmt *s)
 SQLRETURN stmt_sqlite_error(drv_stmt *s, int rc, SQLLEN row)
 {
     sqlite3 *db = stmt_db(s);
-    if ((rc & 0xff) == SQLITE_INTERRUPT) {
-        if (s->timed_out) {
-            diag_post(&s->h.diag, "HYT00", rc, row, SQL_NO_COLUMN_NUMBER,
-                      "Query timeout expired (SQL_ATTR_QUERY_TIMEOUT = %lu s)",
-                      (unsigned long)s->query_timeout);
-            return SQL_ERROR;
-        }
-        if (s->cancel_requested) {
-            diag_post(&s->h.diag, "HY008", rc, row, SQL_NO_COLUMN_NUMBER, "Operation canceled");
-            return SQL_ERROR;
-        }
+    const azdo_error *last = azdo_session_last_error(s->dbc->session);
+    if (last && (last->kind == AZDO_ERR_TIMEOUT || last->kind == AZDO_ERR_CANCELLED))
+        return diag_sqlite(&s->h.diag, rc, sqlite3_errmsg(db), last, row);
+    if (s->cancel_requested) {
+        diag_post(&s->h.diag, "HY008", rc, row, SQL_NO_COLUMN_NUMBER, "Operation canceled");
+        return SQL_ERROR;
     }
-    return diag_sqlite(&s->h.diag, sqlite3_extended_errcode(db), sqlite3_errmsg(db),
-                       azdo_session_last_error(s->dbc->session), row);
+    if ((rc & 0xff) == SQLITE_INTERRUPT && s->timed_out) {
+        diag_post(&s->h.diag, "HYT00", rc, row, SQL_NO_COLUMN_NUMBER,
+                  "Query timeout expired (SQL_ATTR_QUERY_TIMEOUT = %lu s)",
+                  (unsigned long)s->query_timeout);
+        return SQL_ERROR;
+    }
+    return diag_sqlite(&s->h.diag, sqlite3_extended_errcode(db), sqlite3_errmsg(db), last, row);
 }
 
 /* ---- prepare ------------------------------------------------------------------ */
@@ -127,6 +155,11 @@ static SQLRETURN prepare_vm(drv_stmt *s, const char *sql, size_t n)
     sqlite3_stmt *vm = NULL;
     const char *tail = NULL;
     azdo_session_clear_error(s->dbc->session);
+    /* a cancel or timeout of the previous execution says nothing about this one */
+    pthread_mutex_lock(&s->dbc->cancel_lock);
+    s->cancel_requested = 0;
+    s->timed_out = 0;
+    pthread_mutex_unlock(&s->dbc->cancel_lock);
     int rc = sqlite3_prepare_v2(db, sql, (int)n, &vm, &tail);
     if (rc != SQLITE_OK)
         return stmt_sqlite_error(s, rc, SQL_NO_ROW_NUMBER);
@@ -299,7 +332,6 @@ static SQLRETURN execute_vm(drv_stmt *s)
             return rc;
         }
     }
-    azdo_session_clear_error(s->dbc->session);
     int r = stmt_step(s);
     if (s->params_processed_ptr)
         *s->params_processed_ptr = 1;
@@ -434,7 +466,8 @@ SQLRETURN drv_cancel(SQLHSTMT h)
     pthread_mutex_lock(&c->cancel_lock);
     if (s->executing && c->session) {
         s->cancel_requested = 1;
-        sqlite3_interrupt(azdo_session_db(c->session));
+        azdo_session_cancel(c->session);              /* the HTTP request or retry wait */
+        sqlite3_interrupt(azdo_session_db(c->session)); /* local work */
     }
     pthread_mutex_unlock(&c->cancel_lock);
     return SQL_SUCCESS;

@@ -14,6 +14,8 @@
  * The checks use expressions and catalog metadata, so they hold for any data
  * behind WorkItems.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sql.h>
 #include <sqlext.h>
@@ -22,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -84,6 +88,87 @@ static void start(const char *g)
 {
     group = g;
     printf("# %s\n", g);
+}
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * One request to the emulator's control API (http://127.0.0.1:$AZDO_EMU_PORT
+ * /_emulator/...), e.g. emu_control("POST", "/_emulator/faults", json).
+ * Returns the HTTP status, 0 when the emulator cannot be reached, -1 when
+ * AZDO_EMU_PORT is not set (not running under make check).
+ */
+static int emu_control(const char *method, const char *path, const char *body)
+{
+    const char *port = getenv("AZDO_EMU_PORT");
+    if (!port || !*port)
+        return -1;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)atoi(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        close(fd);
+        return 0;
+    }
+    char req[4096];
+    int n = snprintf(req, sizeof req,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nContent-Type: application/json\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                     method, path, port, body ? strlen(body) : 0, body ? body : "");
+    if (n < 0 || (size_t)n >= sizeof req || write(fd, req, (size_t)n) != n) {
+        close(fd);
+        return 0;
+    }
+    char resp[512];
+    size_t got = 0;
+    ssize_t r;
+    while (got < sizeof resp - 1 && (r = read(fd, resp + got, sizeof resp - 1 - got)) > 0)
+        got += (size_t)r;
+    resp[got] = '\0';
+    close(fd);
+    int status = 0;
+    if (sscanf(resp, "HTTP/%*s %d", &status) != 1)
+        return 0;
+    return status;
+}
+
+/* Installs one fault rule; 1 when the emulator took it. */
+static int emu_fault(const char *rule_json)
+{
+    char body[1024];
+    snprintf(body, sizeof body, "{\"rules\":[%s]}", rule_json);
+    return emu_control("POST", "/_emulator/faults", body) == 200;
+}
+
+static void emu_clear_faults(void)
+{
+    emu_control("DELETE", "/_emulator/faults", NULL);
+}
+
+/* Appends a DSN section to $ODBCSYSINI/odbc.ini (the sandbox). */
+static int add_dsn_section(const char *text)
+{
+    const char *sysini = getenv("ODBCSYSINI");
+    char path[1024];
+    if (!sysini || !*sysini)
+        return 0;
+    snprintf(path, sizeof path, "%s/odbc.ini", sysini);
+    FILE *f = fopen(path, "a");
+    if (!f)
+        return 0;
+    fprintf(f, "\n%s\n", text);
+    fclose(f);
+    return 1;
 }
 
 /* Reads `key` of section [sect] from an ini file; "" when absent. */
@@ -1157,6 +1242,289 @@ static void test_cancel_and_timeout(SQLHDBC dbc)
     SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
+/*
+ * SQLCancel and SQL_ATTR_QUERY_TIMEOUT while an HTTP request is in flight:
+ * the emulator holds every WIQL answer for 5 s; the cancel (after 0.3 s) and
+ * a 1-second query timeout must both end the statement long before that.
+ */
+static void test_cancel_and_timeout_in_flight(SQLHDBC dbc)
+{
+    start("SQLCancel and the query timeout during a slow HTTP request");
+    if (!emu_fault("{\"path\":\"/wit/wiql\",\"every\":1,\"action\":\"slow\",\"delay_ms\":5000}")) {
+        printf("# SKIP: the emulator's fault endpoint is not available\n");
+        return;
+    }
+    const char *q = "SELECT count(*) FROM WorkItems WHERE State <> 'No such state'";
+    SQLHSTMT st = new_stmt(dbc);
+    cancel_target = st;
+    pthread_t th;
+    double t0 = mono_s();
+    pthread_create(&th, NULL, canceller, NULL);
+    SQLRETURN rc = exec(st, q);
+    double took = mono_s() - t0;
+    pthread_join(th, NULL);
+    expect_state(rc, SQL_HANDLE_STMT, st, "HY008", "cancelled during the request");
+    CHECK(took < 2.5, "the cancel took %.2f s (the request alone takes 5 s)", took);
+    printf("#   cancel: %.2f s, %s\n", took, why(SQL_HANDLE_STMT, st));
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    OK(SQLSetStmtAttr(st, SQL_ATTR_QUERY_TIMEOUT, (SQLPOINTER)1, 0), SQL_HANDLE_STMT, st);
+    t0 = mono_s();
+    rc = exec(st, q);
+    took = mono_s() - t0;
+    expect_state(rc, SQL_HANDLE_STMT, st, "HYT00", "query timeout during the request");
+    CHECK(took >= 0.9 && took < 3.0, "the timeout took %.2f s, want about 1", took);
+    printf("#   query timeout: %.2f s, %s\n", took, why(SQL_HANDLE_STMT, st));
+    SQLFreeStmt(st, SQL_CLOSE);
+
+    /* without the fault the same statement and the connection work again */
+    emu_clear_faults();
+    OK(SQLSetStmtAttr(st, SQL_ATTR_QUERY_TIMEOUT, (SQLPOINTER)30, 0), SQL_HANDLE_STMT, st);
+    rc = exec(st, q);
+    OK(rc, SQL_HANDLE_STMT, st);
+    if (SQL_SUCCEEDED(rc))
+        CHECK(SQLFetch(st) == SQL_SUCCESS, "count(*) row after the faults");
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* Connects to the DSN with SQL_ATTR_LOGIN_TIMEOUT, or with a connection string. */
+static SQLRETURN connect_cs(SQLHDBC dbc, const char *cs, char *out, SQLSMALLINT outcap)
+{
+    SQLSMALLINT outlen = 0;
+    return SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, (SQLCHAR *)out, outcap, &outlen,
+                            SQL_DRIVER_NOPROMPT);
+}
+
+static void test_connect_faults(void)
+{
+    start("connect: login timeout, and each failure of the first request");
+    if (!emu_fault("{\"path\":\"/_apis/projects\",\"every\":1,\"action\":\"slow\",\"delay_ms\":5000}")) {
+        printf("# SKIP: the emulator's fault endpoint is not available\n");
+        return;
+    }
+    SQLHDBC dbc = new_dbc();
+    OK(SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)1, 0), SQL_HANDLE_DBC, dbc);
+    double t0 = mono_s();
+    SQLRETURN rc = SQLConnect(dbc, (SQLCHAR *)dsn, SQL_NTS, NULL, 0, NULL, 0);
+    double took = mono_s() - t0;
+    expect_state(rc, SQL_HANDLE_DBC, dbc, "HYT00", "login timeout");
+    CHECK(took >= 0.9 && took < 3.0, "the login timeout took %.2f s, want about 1", took);
+    printf("#   login timeout: %.2f s, %s\n", took, why(SQL_HANDLE_DBC, dbc));
+    if (SQL_SUCCEEDED(rc))
+        SQLDisconnect(dbc);
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+
+    /* every failure of the first request, without retries: the connect table */
+    static const struct {
+        const char *action, *state, *fragment;
+    } faults[] = {
+        {"forbidden403", "28000", "403"},          /* valid credentials lacking a permission */
+        {"expired401", "28000", "expired"},
+        {"html203", "28000", ""},
+        {"aad_unmaterialized", "28000", "materialized"},
+        {"bad_api_version", "08001", "6.0"},       /* a setting the service refuses */
+        {"429", "08001", "429"},                   /* throttled beyond the retries */
+        {"503", "08001", "503"},
+        {"500", "08001", "500"},
+        {"reset", "08001", ""},                    /* nothing was established yet */
+        {"truncate", "08001", ""},
+        {"malformed", "08001", ""},
+    };
+    char cs[1024];
+    snprintf(cs, sizeof cs, "DSN=%s;RetryCountMax=0", dsn);
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        char rule[256];
+        snprintf(rule, sizeof rule, "{\"path\":\"/_apis/projects\",\"every\":1,\"action\":\"%s\"}",
+                 faults[i].action);
+        if (!emu_fault(rule)) {
+            CHECK(0, "the emulator refused the fault %s", faults[i].action);
+            continue;
+        }
+        dbc = new_dbc();
+        rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
+        char st[6], msg[1024];
+        diag(SQL_HANDLE_DBC, dbc, st, msg, sizeof msg);
+        CHECK(rc == SQL_ERROR && strcmp(st, faults[i].state) == 0 && strstr(msg, faults[i].fragment),
+              "fault %s at connect: rc=%d %s %s (want %s)", faults[i].action, (int)rc, st, msg, faults[i].state);
+        CHECK(!strstr(msg, pat), "fault %s: the PAT in the message", faults[i].action);
+        if (SQL_SUCCEEDED(rc))
+            SQLDisconnect(dbc);
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+    }
+    emu_clear_faults();
+
+    /* the fault is gone: connecting works again */
+    dbc = connect_dsn();
+    CHECK(dbc != SQL_NULL_HDBC, "connect after the faults");
+    if (dbc)
+        drop(dbc);
+}
+
+static int has(const char *hay, const char *needle)
+{
+    return strstr(hay, needle) != NULL;
+}
+
+/*
+ * The new keys through the real driver manager: DSN secrets never in the out
+ * string, the application's own secrets only; a value too long for odbc.ini;
+ * CAFile checks; AuthScheme errors; no secret in any message.
+ */
+static void test_auth_keys(void)
+{
+    start("authentication, retry, network and trace keys");
+    char sect[8192], cs[8192], out[8192];
+    SQLRETURN rc;
+    SQLHDBC dbc;
+    const char *secrets[] = {"dsn-access-token-S3", "dsn-client-secret-S3", "dsn-refresh-token-S3",
+                             "app-client-secret-S3"};
+
+    snprintf(sect, sizeof sect,
+             "[AzDOSecrets]\nDriver=%s\nUrl=%s\nPWD=%s\n%s%s%sAccessToken=%s\nClientSecret=%s\n"
+             "RefreshToken=%s\nTenantId=fabrikam.onmicrosoft.com\nClientId=dsn-client\nRetryCountMax=3\n"
+             "RetryStatusCodeList=429, 503\n",
+             drv_name, url, pat, project[0] ? "Project=" : "", project, project[0] ? "\n" : "", secrets[0],
+             secrets[1], secrets[2]);
+    if (!add_dsn_section(sect)) {
+        printf("# SKIP: cannot extend the sandbox odbc.ini\n");
+        return;
+    }
+
+    /* every key from the DSN: no secret is repeated, the other keys are */
+    dbc = new_dbc();
+    rc = connect_cs(dbc, "DSN=AzDOSecrets", out, sizeof out);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(has(out, "TenantId=fabrikam.onmicrosoft.com;") && has(out, "ClientId=dsn-client;") &&
+              has(out, "RetryCountMax=3;") && has(out, "RetryStatusCodeList=429,503;"),
+          "non-secret DSN keys in '%s'", out);
+    for (int i = 0; i < 3; i++)
+        CHECK(!has(out, secrets[i]), "DSN secret %d in the out string '%s'", i, out);
+    CHECK(!has(out, pat) && !has(out, "PWD="), "DSN PAT in the out string");
+    if (SQL_SUCCEEDED(rc))
+        SQLDisconnect(dbc);
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+
+    /* the application's own ClientSecret is repeated; an empty AccessToken means the DSN's */
+    dbc = new_dbc();
+    snprintf(cs, sizeof cs, "DSN=AzDOSecrets;ClientSecret={%s};AccessToken=", secrets[3]);
+    rc = connect_cs(dbc, cs, out, sizeof out);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(has(out, "ClientSecret=app-client-secret-S3;") && !has(out, secrets[1]) && !has(out, secrets[0]) &&
+              !has(out, "AccessToken"),
+          "application secret only in '%s'", out);
+    if (SQL_SUCCEEDED(rc))
+        SQLDisconnect(dbc);
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+
+    /* empty DSN values: "not set" (the default) for most keys, "none" for the retry list */
+    snprintf(sect, sizeof sect, "[AzDOEmptyValues]\nDriver=%s\nUrl=%s\nPWD=%s\nTimeout=\nAuthScheme=\n"
+             "TraceLevel=\nRetryStatusCodeList=\n", drv_name, url, pat);
+    add_dsn_section(sect);
+    dbc = new_dbc();
+    rc = connect_cs(dbc, "DSN=AzDOEmptyValues", out, sizeof out);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(has(out, "Timeout=100;") && has(out, "RetryStatusCodeList=;") && !has(out, "AuthScheme") &&
+              !has(out, "TraceLevel"),
+          "empty DSN values: '%s'", out);
+    if (SQL_SUCCEEDED(rc))
+        SQLDisconnect(dbc);
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+
+    /* a 3000-character token in the connection string reaches the driver whole */
+    static char longtok[3001];
+    for (int i = 0; i < 3000; i++)
+        longtok[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[i % 64];
+    longtok[3000] = '\0';
+    dbc = new_dbc();
+    snprintf(cs, sizeof cs, "DRIVER={%s};Url=%s;PWD=%s;AccessToken=%s", drv_name, url, pat, longtok);
+    rc = connect_cs(dbc, cs, out, sizeof out);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(has(out, longtok), "the 3000-character AccessToken came back whole (out string %zu bytes)", strlen(out));
+    if (SQL_SUCCEEDED(rc))
+        SQLDisconnect(dbc);
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+
+    /* ... but odbc.ini cuts it: refused with a message, never sent half */
+    snprintf(sect, sizeof sect, "[AzDOLongToken]\nDriver=%s\nUrl=%s\nAuthScheme=Bearer\nAccessToken=%s\n",
+             drv_name, url, longtok);
+    add_dsn_section(sect);
+    dbc = new_dbc();
+    rc = connect_cs(dbc, "DSN=AzDOLongToken", out, sizeof out);
+    char st[6], msg[1024];
+    diag(SQL_HANDLE_DBC, dbc, st, msg, sizeof msg);
+    CHECK(rc == SQL_ERROR && strcmp(st, "08001") == 0 && has(msg, "AccessToken in DSN 'AzDOLongToken' is too long") &&
+              has(msg, "connection string"),
+          "long DSN token: rc=%d %s %s", (int)rc, st, msg);
+    CHECK(!has(msg, longtok + 2900), "the token is not quoted");
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+
+    /* configuration errors: 08001 for bad values, 28000 for missing credentials */
+    struct {
+        const char *tail;
+        const char *state, *fragment;
+    } cases[] = {
+        {"AuthScheme=Kerberos", "08001", "AuthScheme: 'Kerberos'"},
+        {"AuthScheme=Bearer;AccessToken=", "28000", "AuthScheme=Bearer needs AccessToken"},
+        {"AuthScheme=EntraClientCredentials;ClientId=", "28000", "missing: ClientId, TenantId;"},
+        {"AuthScheme=OAuthRefresh;ClientId=c", "28000", "missing: RefreshToken"},
+        {"RetryCountMax=21", "08001", "RetryCountMax: '21' is not valid"},
+        {"RetryStatusCodeList=200", "08001", "RetryStatusCodeList: '200'"},
+        {"RetryMultiplyWaitTime=maybe", "08001", "RetryMultiplyWaitTime"},
+        {"RetryMaxWaitSeconds=-5", "08001", "RetryMaxWaitSeconds"},
+        {"TraceLevel=7", "08001", "TraceLevel"},
+        {"Proxy=http://u:app-client-secret-S3@proxy:3128", "08001", "https_proxy"},
+        {"TenantId=a/b", "08001", "TenantId"},
+        {"TokenUrl=http://login.example.com/t", "08001", "TokenUrl: plain http://"},
+        {"CAFile=/nonexistent/azdo-ca.pem", "08001", "CAFile: cannot read '/nonexistent/azdo-ca.pem'"},
+        {"CAFile=/", "08001", "is not a regular file"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        dbc = new_dbc();
+        /* DSN-less, so that no DSN fills the keys a case leaves out */
+        snprintf(cs, sizeof cs, "%s;DRIVER={%s};Url=%s;PWD=%s;ClientSecret=%s", cases[i].tail, drv_name, url,
+                 pat, secrets[3]);
+        rc = connect_cs(dbc, cs, out, sizeof out);
+        diag(SQL_HANDLE_DBC, dbc, st, msg, sizeof msg);
+        CHECK(rc == SQL_ERROR && strcmp(st, cases[i].state) == 0 && has(msg, cases[i].fragment),
+              "%s: rc=%d %s %s", cases[i].tail, (int)rc, st, msg);
+        for (int k = 0; k < 4; k++)
+            CHECK(!has(msg, secrets[k]), "%s: a secret in '%s'", cases[i].tail, msg);
+        CHECK(!has(msg, pat), "%s: the PAT in the message", cases[i].tail);
+        if (SQL_SUCCEEDED(rc))
+            SQLDisconnect(dbc);
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+    }
+
+    /* TraceFile: the trace is written and holds no secret */
+    char trace[1024];
+    const char *sysini = getenv("ODBCSYSINI");
+    snprintf(trace, sizeof trace, "%s/azdo-trace.log", sysini ? sysini : "/tmp");
+    unlink(trace);
+    dbc = new_dbc();
+    snprintf(cs, sizeof cs, "DSN=AzDOSecrets;PWD=%s;TraceFile={%s};TraceLevel=2", pat, trace);
+    rc = connect_cs(dbc, cs, out, sizeof out);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    CHECK(has(out, "TraceLevel=2;") && has(out, "TraceFile="), "trace keys in '%s'", out);
+    if (SQL_SUCCEEDED(rc)) {
+        SQLHSTMT q = new_stmt(dbc);
+        OK(exec(q, "SELECT count(*) FROM WorkItems"), SQL_HANDLE_STMT, q);
+        SQLFreeHandle(SQL_HANDLE_STMT, q);
+        SQLDisconnect(dbc);
+    }
+    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+    FILE *f = fopen(trace, "r");
+    static char tbuf[1 << 16];
+    size_t tn = f ? fread(tbuf, 1, sizeof tbuf - 1, f) : 0;
+    tbuf[tn] = '\0';
+    if (f)
+        fclose(f);
+    CHECK(tn > 0, "the trace file %s was written", trace);
+    CHECK(!has(tbuf, pat), "the PAT in the trace");
+    for (int k = 0; k < 4; k++)
+        CHECK(!has(tbuf, secrets[k]), "secret %d in the trace", k);
+    unlink(trace);
+}
+
 static void test_disconnect_with_statements(void)
 {
     start("disconnect with statements allocated");
@@ -1212,7 +1580,10 @@ int main(void)
     test_params(dbc);
     test_workitems(dbc);
     test_cancel_and_timeout(dbc);
+    test_cancel_and_timeout_in_flight(dbc);
     drop(dbc);
+    test_connect_faults();
+    test_auth_keys();
     test_connect_errors();
     test_driver_connect();
     test_wide();

@@ -1,13 +1,17 @@
 /* test_connstr.c — connection-string parsing, DSN merge, and the config
  * rules (driver/connstr.h): braces and '}}', first occurrence wins in both
  * orders, case-insensitive keys, Url/Organization validation, loopback-only
- * http, Timeout/ApiVersion, PAT synonym, and the out connection string. */
+ * http, Timeout/ApiVersion, PAT synonym, AuthScheme and the keys each scheme
+ * needs, the retry, network and trace keys, secrets (never quoted, DSN merge,
+ * out string only when the application gave them), and the out connection
+ * string. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -324,6 +328,535 @@ static void test_out_string(void **state)
     cs_map_clear(&d);
 }
 
+/* ---- authentication ------------------------------------------------------------ */
+
+static void expect_ok(const char *s, azdo_config *cfg)
+{
+    azdo_error err;
+    azdo_errkind k = config_of(s, cfg, &err);
+    if (k != AZDO_OK)
+        fail_msg("'%s' failed: %s", s, err.message);
+}
+
+static void test_defaults(void **state)
+{
+    azdo_config cfg;
+    expect_ok("Organization=f;PWD=p", &cfg);
+    assert_int_equal(cfg.auth_scheme, AZDO_AUTH_PAT);
+    assert_int_equal(cfg.timeout_s, 100);
+    assert_int_equal(cfg.login_timeout_s, 0);
+    assert_int_equal(cfg.retry_count_max, 5);
+    assert_int_equal(cfg.n_retry_statuses, 4);
+    assert_int_equal(cfg.retry_statuses[0], 429);
+    assert_int_equal(cfg.retry_statuses[1], 502);
+    assert_int_equal(cfg.retry_statuses[2], 503);
+    assert_int_equal(cfg.retry_statuses[3], 504);
+    assert_int_equal(cfg.retry_multiply_wait, 1);
+    assert_int_equal(cfg.retry_max_wait_s, 300);
+    assert_int_equal(cfg.trace_level, 0);
+    assert_null(cfg.access_token);
+    assert_null(cfg.tenant_id);
+    assert_null(cfg.client_id);
+    assert_null(cfg.client_secret);
+    assert_null(cfg.refresh_token);
+    assert_null(cfg.redirect_uri);
+    assert_null(cfg.token_url);
+    assert_null(cfg.token_file);
+    assert_null(cfg.ca_file);
+    assert_null(cfg.proxy);
+    assert_null(cfg.trace_file);
+    azdo_config_clear(&cfg);
+
+    /* empty values count as absent: the defaults stay */
+    expect_ok("Organization=f;PWD=p;AuthScheme=;RetryCountMax=;RetryMultiplyWaitTime=;"
+              "RetryMaxWaitSeconds=;TraceLevel=;Proxy=;CAFile=;TraceFile=;TenantId=", &cfg);
+    assert_int_equal(cfg.auth_scheme, AZDO_AUTH_PAT);
+    assert_int_equal(cfg.retry_count_max, 5);
+    assert_int_equal(cfg.retry_multiply_wait, 1);
+    assert_int_equal(cfg.retry_max_wait_s, 300);
+    assert_int_equal(cfg.trace_level, 0);
+    assert_null(cfg.proxy);
+    assert_null(cfg.ca_file);
+    assert_null(cfg.tenant_id);
+    azdo_config_clear(&cfg);
+}
+
+static void test_auth_scheme_values(void **state)
+{
+    static const struct {
+        const char *s;
+        azdo_auth_scheme want;
+    } ok[] = {
+        {"Organization=f;PWD=p;AuthScheme=PAT", AZDO_AUTH_PAT},
+        {"Organization=f;PWD=p;authscheme=pat", AZDO_AUTH_PAT},
+        {"Organization=f;AuthScheme=Bearer;AccessToken=tok", AZDO_AUTH_BEARER},
+        {"Organization=f;AUTHSCHEME=BEARER;accesstoken=tok", AZDO_AUTH_BEARER},
+        {"Organization=f;AuthScheme=EntraClientCredentials;TenantId=t.example;ClientId=c;ClientSecret=s",
+         AZDO_AUTH_ENTRA_CLIENT},
+        {"Organization=f;AuthScheme=entraclientcredentials;TenantId=t;ClientId=c;ClientSecret=s",
+         AZDO_AUTH_ENTRA_CLIENT},
+        {"Organization=f;AuthScheme=OAuthRefresh;ClientId=c;RefreshToken=r", AZDO_AUTH_OAUTH_REFRESH},
+        {"Organization=f;AuthScheme=oauthREFRESH;ClientId=c;TokenFile=/var/lib/x/token", AZDO_AUTH_OAUTH_REFRESH},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        azdo_config cfg;
+        expect_ok(ok[i].s, &cfg);
+        assert_int_equal(cfg.auth_scheme, ok[i].want);
+        azdo_config_clear(&cfg);
+    }
+    expect_error("Organization=f;PWD=p;AuthScheme=Basic", AZDO_ERR_CONFIG, "AuthScheme: 'Basic'");
+    expect_error("Organization=f;PWD=p;AuthScheme=Entra", AZDO_ERR_CONFIG,
+                 "PAT (the default), Bearer, EntraClientCredentials or OAuthRefresh");
+    expect_error("Organization=f;PWD=p;AuthScheme=PAT2", AZDO_ERR_CONFIG, "AuthScheme");
+    /* a bad value is a configuration error even when credentials are missing too */
+    expect_error("Organization=f;AuthScheme=NTLM", AZDO_ERR_CONFIG, "AuthScheme");
+}
+
+static void test_auth_scheme_requirements(void **state)
+{
+    azdo_config cfg;
+    /* PAT */
+    expect_error("Organization=f;AuthScheme=PAT", AZDO_ERR_AUTH, "AuthScheme=PAT needs PWD or PAT");
+    expect_error("Organization=f;AuthScheme=PAT;AccessToken=t", AZDO_ERR_AUTH, "No personal access token");
+
+    /* Bearer: AccessToken, and no PAT needed */
+    expect_error("Organization=f;AuthScheme=Bearer", AZDO_ERR_AUTH, "AuthScheme=Bearer needs AccessToken");
+    expect_error("Organization=f;AuthScheme=Bearer;PWD=p", AZDO_ERR_AUTH, "AccessToken");
+    expect_error("Organization=f;AuthScheme=Bearer;AccessToken=", AZDO_ERR_AUTH, "AccessToken");
+    expect_error("Organization=f;AuthScheme=Bearer;AccessToken={abc\r\nX-Injected: 1}", AZDO_ERR_CONFIG,
+                 "AccessToken contains a space or a control character");
+    expect_error("Organization=f;AuthScheme=Bearer;AccessToken={Bearer abc}", AZDO_ERR_CONFIG, "AccessToken");
+    expect_ok("Organization=f;AuthScheme=Bearer;AccessToken=eyJ0eXAi.x.y", &cfg);
+    assert_string_equal(cfg.access_token, "eyJ0eXAi.x.y");
+    assert_null(cfg.pat);
+    azdo_config_clear(&cfg);
+
+    /* EntraClientCredentials: every missing key is named */
+    expect_error("Organization=f;AuthScheme=EntraClientCredentials", AZDO_ERR_AUTH,
+                 "missing: ClientId, ClientSecret, TenantId; set them");
+    expect_error("Organization=f;AuthScheme=EntraClientCredentials;ClientId=c;TenantId=t", AZDO_ERR_AUTH,
+                 "AuthScheme=EntraClientCredentials needs ClientId, ClientSecret and TenantId");
+    expect_error("Organization=f;AuthScheme=EntraClientCredentials;ClientId=c;TenantId=t", AZDO_ERR_AUTH,
+                 "missing: ClientSecret; set it");
+    expect_error("Organization=f;AuthScheme=EntraClientCredentials;ClientId=c;ClientSecret=s", AZDO_ERR_AUTH,
+                 "missing: TenantId");
+    expect_error("Organization=f;AuthScheme=EntraClientCredentials;ClientSecret=s;TenantId=t;PWD=p",
+                 AZDO_ERR_AUTH, "missing: ClientId");
+    /* TenantId may be left out when TokenUrl is set */
+    expect_ok("Organization=f;AuthScheme=EntraClientCredentials;ClientId=c;ClientSecret=s;"
+              "TokenUrl=http://127.0.0.1:8080/tenant/oauth2/v2.0/token", &cfg);
+    assert_null(cfg.tenant_id);
+    assert_string_equal(cfg.client_id, "c");
+    assert_string_equal(cfg.client_secret, "s");
+    assert_string_equal(cfg.token_url, "http://127.0.0.1:8080/tenant/oauth2/v2.0/token");
+    azdo_config_clear(&cfg);
+    expect_ok("Organization=f;AuthScheme=EntraClientCredentials;ClientId=11111111-2222-3333-4444-555555555555;"
+              "ClientSecret={a;b}}};TenantId=72f988bf-86f1-41af-91ab-2d7cd011db47", &cfg);
+    assert_string_equal(cfg.tenant_id, "72f988bf-86f1-41af-91ab-2d7cd011db47");
+    assert_string_equal(cfg.client_secret, "a;b}");
+    azdo_config_clear(&cfg);
+
+    /* OAuthRefresh: ClientId and RefreshToken or TokenFile */
+    expect_error("Organization=f;AuthScheme=OAuthRefresh", AZDO_ERR_AUTH,
+                 "missing: ClientId, RefreshToken (or TokenFile holding one)");
+    expect_error("Organization=f;AuthScheme=OAuthRefresh;ClientId=c;ClientSecret=s", AZDO_ERR_AUTH,
+                 "AuthScheme=OAuthRefresh needs ClientId and RefreshToken or TokenFile");
+    expect_error("Organization=f;AuthScheme=OAuthRefresh;RefreshToken=r", AZDO_ERR_AUTH, "missing: ClientId;");
+    expect_ok("Organization=f;AuthScheme=OAuthRefresh;ClientId=c;ClientSecret=s;RefreshToken=r;"
+              "RedirectUri=https://app.example/cb;TokenUrl=https://app.vssps.visualstudio.com/oauth2/token;"
+              "TokenFile=/home/u/.azdo/refresh", &cfg);
+    assert_string_equal(cfg.client_id, "c");
+    assert_string_equal(cfg.client_secret, "s");
+    assert_string_equal(cfg.refresh_token, "r");
+    assert_string_equal(cfg.redirect_uri, "https://app.example/cb");
+    assert_string_equal(cfg.token_url, "https://app.vssps.visualstudio.com/oauth2/token");
+    assert_string_equal(cfg.token_file, "/home/u/.azdo/refresh");
+    azdo_config_clear(&cfg);
+
+    /* keys a scheme does not use are kept but do not satisfy another scheme */
+    expect_ok("Organization=f;PWD=p;AccessToken=t;ClientSecret=s", &cfg);
+    assert_int_equal(cfg.auth_scheme, AZDO_AUTH_PAT);
+    assert_string_equal(cfg.pat, "p");
+    azdo_config_clear(&cfg);
+}
+
+static void test_tenant_and_token_url(void **state)
+{
+    static const char *const good[] = {
+        "72f988bf-86f1-41af-91ab-2d7cd011db47", "contoso.onmicrosoft.com", "common", "organizations",
+        "Contoso-Corp.example.com", "a",
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        char s[256];
+        azdo_config cfg;
+        snprintf(s, sizeof s, "Organization=f;PWD=p;TenantId=%s", good[i]);
+        expect_ok(s, &cfg);
+        assert_string_equal(cfg.tenant_id, good[i]);
+        azdo_config_clear(&cfg);
+    }
+    static const char *const bad[] = {
+        "contoso/evil", "-contoso", "contoso-", "contoso..com", ".contoso", "contoso.", "con_toso",
+        "{72f988bf-86f1-41af-91ab-2d7cd011db47}", "a b", "x?y", "x%2F",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char s[256] = "Organization=f;PWD=p;TenantId={";
+        for (const char *c = bad[i]; *c; c++) /* braced, '}' doubled */
+            snprintf(s + strlen(s), sizeof s - strlen(s), "%s", *c == '}' ? "}}" : (char[]){*c, 0});
+        strcat(s, "}");
+        expect_error(s, AZDO_ERR_CONFIG, "TenantId: ");
+    }
+    expect_error("Organization=f;PWD=p;TenantId=a/b", AZDO_ERR_CONFIG, "GUID nor a domain name");
+
+    azdo_config cfg;
+    expect_ok("Organization=f;PWD=p;TokenUrl=https://login.microsoftonline.us/t/oauth2/v2.0/token/", &cfg);
+    assert_string_equal(cfg.token_url, "https://login.microsoftonline.us/t/oauth2/v2.0/token/"); /* kept */
+    azdo_config_clear(&cfg);
+    expect_ok("Organization=f;PWD=p;TokenUrl=HTTP://localhost:9000/token", &cfg);
+    assert_string_equal(cfg.token_url, "http://localhost:9000/token");
+    azdo_config_clear(&cfg);
+    expect_error("Organization=f;PWD=p;TokenUrl=http://login.example.com/token", AZDO_ERR_CONFIG,
+                 "TokenUrl: plain http:// is allowed only for a local test server");
+    expect_error("Organization=f;PWD=p;TokenUrl=http://login.example.com/token", AZDO_ERR_CONFIG,
+                 "the client secret and the tokens are never sent unencrypted");
+    expect_error("Organization=f;PWD=p;TokenUrl=login.example.com/token", AZDO_ERR_CONFIG,
+                 "TokenUrl: 'login.example.com/token' must start with https://");
+    expect_error("Organization=f;PWD=p;TokenUrl=https://id:sekrit@login.example.com/token", AZDO_ERR_CONFIG,
+                 "TokenUrl must not contain a user name or password");
+    expect_error("Organization=f;PWD=p;TokenUrl=https://login.example.com/token?x=1", AZDO_ERR_CONFIG,
+                 "TokenUrl must not contain a query");
+    expect_error("Organization=f;PWD=p;TokenUrl=https://login.example.com:0/token", AZDO_ERR_CONFIG,
+                 "TokenUrl: the port");
+    /* Url's own messages still name Url */
+    expect_error("Organization=f;PWD=p;Url=https://a:b@x/y", AZDO_ERR_CONFIG, "put the personal access token in PWD");
+}
+
+/* ---- retry, network, trace -------------------------------------------------- */
+
+static void test_retry_keys(void **state)
+{
+    azdo_config cfg;
+    expect_ok("Organization=f;PWD=p;RetryCountMax=0;RetryMaxWaitSeconds=0;RetryMultiplyWaitTime=0", &cfg);
+    assert_int_equal(cfg.retry_count_max, 0);
+    assert_int_equal(cfg.retry_max_wait_s, 0);
+    assert_int_equal(cfg.retry_multiply_wait, 0);
+    azdo_config_clear(&cfg);
+    expect_ok("Organization=f;PWD=p;retrycountmax=20;RETRYMAXWAITSECONDS=86400", &cfg);
+    assert_int_equal(cfg.retry_count_max, 20);
+    assert_int_equal(cfg.retry_max_wait_s, 86400);
+    azdo_config_clear(&cfg);
+
+    static const struct {
+        const char *v;
+        int want;
+    } bools[] = {{"1", 1}, {"0", 0}, {"true", 1}, {"FALSE", 0}, {"Yes", 1}, {"no", 0}, {"ON", 1}, {"off", 0}};
+    for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
+        char s[128];
+        snprintf(s, sizeof s, "Organization=f;PWD=p;RetryMultiplyWaitTime=%s", bools[i].v);
+        expect_ok(s, &cfg);
+        assert_int_equal(cfg.retry_multiply_wait, bools[i].want);
+        azdo_config_clear(&cfg);
+    }
+
+    expect_error("Organization=f;PWD=p;RetryCountMax=21", AZDO_ERR_CONFIG, "RetryCountMax: '21'");
+    expect_error("Organization=f;PWD=p;RetryCountMax=-1", AZDO_ERR_CONFIG, "from 0 to 20");
+    expect_error("Organization=f;PWD=p;RetryCountMax=many", AZDO_ERR_CONFIG, "RetryCountMax");
+    expect_error("Organization=f;PWD=p;RetryCountMax=99999999999999999999", AZDO_ERR_CONFIG, "RetryCountMax");
+    expect_error("Organization=f;PWD=p;RetryMaxWaitSeconds=86401", AZDO_ERR_CONFIG,
+                 "RetryMaxWaitSeconds: '86401' is not valid; use a whole number of seconds from 0 to 86400");
+    expect_error("Organization=f;PWD=p;RetryMaxWaitSeconds=1.5", AZDO_ERR_CONFIG, "RetryMaxWaitSeconds");
+    expect_error("Organization=f;PWD=p;RetryMultiplyWaitTime=2", AZDO_ERR_CONFIG,
+                 "RetryMultiplyWaitTime: '2' is not valid; use 1 or 0 (also true/false, yes/no, on/off)");
+    expect_error("Organization=f;PWD=p;RetryMultiplyWaitTime=y", AZDO_ERR_CONFIG, "RetryMultiplyWaitTime");
+}
+
+static void test_retry_status_list(void **state)
+{
+    azdo_config cfg;
+    expect_ok("Organization=f;PWD=p;RetryStatusCodeList={ 429, 500 503 ,,504,429 }", &cfg);
+    assert_int_equal(cfg.n_retry_statuses, 4); /* the repeated 429 is dropped */
+    assert_int_equal(cfg.retry_statuses[0], 429);
+    assert_int_equal(cfg.retry_statuses[1], 500);
+    assert_int_equal(cfg.retry_statuses[2], 503);
+    assert_int_equal(cfg.retry_statuses[3], 504);
+    azdo_config_clear(&cfg);
+
+    /* empty = retry on no status (not the default) */
+    expect_ok("Organization=f;PWD=p;RetryStatusCodeList=", &cfg);
+    assert_int_equal(cfg.n_retry_statuses, 0);
+    azdo_config_clear(&cfg);
+    expect_ok("Organization=f;PWD=p;RetryStatusCodeList={ , }", &cfg);
+    assert_int_equal(cfg.n_retry_statuses, 0);
+    azdo_config_clear(&cfg);
+
+    expect_ok("Organization=f;PWD=p;RetryStatusCodeList=400,599", &cfg);
+    assert_int_equal(cfg.n_retry_statuses, 2);
+    azdo_config_clear(&cfg);
+
+    /* 16 fit, 17 do not */
+    char s[512] = "Organization=f;PWD=p;RetryStatusCodeList=";
+    for (int i = 0; i < AZDO_MAX_RETRY_STATUSES; i++)
+        snprintf(s + strlen(s), sizeof s - strlen(s), "%d,", 500 + i);
+    expect_ok(s, &cfg);
+    assert_int_equal(cfg.n_retry_statuses, AZDO_MAX_RETRY_STATUSES);
+    assert_int_equal(cfg.retry_statuses[15], 515);
+    azdo_config_clear(&cfg);
+    snprintf(s + strlen(s), sizeof s - strlen(s), "%d", 599);
+    expect_error(s, AZDO_ERR_CONFIG, "RetryStatusCodeList: more than 16 status codes");
+
+    expect_error("Organization=f;PWD=p;RetryStatusCodeList=429,399", AZDO_ERR_CONFIG,
+                 "RetryStatusCodeList: '399' is not an HTTP status code from 400 to 599");
+    expect_error("Organization=f;PWD=p;RetryStatusCodeList=600", AZDO_ERR_CONFIG, "'600'");
+    expect_error("Organization=f;PWD=p;RetryStatusCodeList=429,abc", AZDO_ERR_CONFIG, "'abc'");
+}
+
+static void test_network_and_trace_keys(void **state)
+{
+    azdo_config cfg;
+    expect_ok("Organization=f;PWD=p;CAFile=/etc/ssl/private-ca.pem;Proxy=http://proxy.example.com:3128;"
+              "TraceFile=/tmp/azdo.trace", &cfg);
+    assert_string_equal(cfg.ca_file, "/etc/ssl/private-ca.pem");
+    assert_string_equal(cfg.proxy, "http://proxy.example.com:3128");
+    assert_string_equal(cfg.trace_file, "/tmp/azdo.trace");
+    assert_int_equal(cfg.trace_level, 1); /* default when TraceFile is set */
+    azdo_config_clear(&cfg);
+
+    expect_ok("Organization=f;PWD=p;TraceFile={/tmp/with space.log};TraceLevel=0", &cfg);
+    assert_string_equal(cfg.trace_file, "/tmp/with space.log");
+    assert_int_equal(cfg.trace_level, 0);
+    azdo_config_clear(&cfg);
+    expect_ok("Organization=f;PWD=p;TraceFile=t.log;tracelevel=2", &cfg);
+    assert_int_equal(cfg.trace_level, 2);
+    azdo_config_clear(&cfg);
+    expect_error("Organization=f;PWD=p;TraceFile=t.log;TraceLevel=3", AZDO_ERR_CONFIG,
+                 "TraceLevel: '3' is not valid; use 0 (off), 1");
+    expect_error("Organization=f;PWD=p;TraceLevel=-1", AZDO_ERR_CONFIG, "TraceLevel");
+
+    static const char *const proxies_ok[] = {
+        "http://proxy:8080", "https://proxy.example.com", "socks5://127.0.0.1:1080", "SOCKS5H://p:1/",
+        "socks4://p", "socks4a://p:1080", "http://[::1]:3128", "http://10.1.2.3:80",
+    };
+    for (size_t i = 0; i < sizeof proxies_ok / sizeof proxies_ok[0]; i++) {
+        char s[256];
+        snprintf(s, sizeof s, "Organization=f;PWD=p;Proxy=%s", proxies_ok[i]);
+        expect_ok(s, &cfg);
+        assert_string_equal(cfg.proxy, proxies_ok[i]);
+        azdo_config_clear(&cfg);
+    }
+    expect_error("Organization=f;PWD=p;Proxy=proxy:8080", AZDO_ERR_CONFIG,
+                 "Proxy: 'proxy:8080' must start with http://, https://, socks4://, socks4a://, socks5:// or socks5h://");
+    expect_error("Organization=f;PWD=p;Proxy=ftp://proxy:21", AZDO_ERR_CONFIG, "must start with http://");
+    expect_error("Organization=f;PWD=p;Proxy=http://proxy:99999", AZDO_ERR_CONFIG, "Proxy: the port");
+    expect_error("Organization=f;PWD=p;Proxy=http://proxy:x", AZDO_ERR_CONFIG, "Proxy: the port");
+    expect_error("Organization=f;PWD=p;Proxy=http://proxy/path", AZDO_ERR_CONFIG, "must not have a path");
+    expect_error("Organization=f;PWD=p;Proxy=http://", AZDO_ERR_CONFIG, "no host name");
+    expect_error("Organization=f;PWD=p;Proxy=http://pro xy", AZDO_ERR_CONFIG, "Proxy");
+    expect_error("Organization=f;PWD=p;Proxy=http://pr!oxy", AZDO_ERR_CONFIG, "bad host name");
+    expect_error("Organization=f;PWD=p;Proxy=http://proxy?x", AZDO_ERR_CONFIG, "Proxy");
+    /* proxy credentials are refused without being quoted */
+    azdo_error err;
+    assert_int_equal(config_of("Organization=f;PWD=p;Proxy=http://me:pr0xysekrit@proxy:3128", &cfg, &err),
+                     AZDO_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "https_proxy environment variable"));
+    assert_null(strstr(err.message, "pr0xysekrit"));
+}
+
+/* ---- secrets ------------------------------------------------------------------ */
+
+static void test_secrets_never_quoted(void **state)
+{
+    /* every failure path, with every secret set to a recognisable value */
+    static const char *const tails[] = {
+        "AuthScheme=Bogus", "AuthScheme=Bearer;AccessToken=", "AuthScheme=EntraClientCredentials",
+        "AuthScheme=OAuthRefresh", "TenantId=bad/x", "TokenUrl=http://x.example/t", "RetryCountMax=99",
+        "RetryStatusCodeList=1", "RetryMultiplyWaitTime=x", "RetryMaxWaitSeconds=x", "Proxy=x",
+        "TraceLevel=9", "Timeout=x", "ApiVersion=x", "Url=ftp://x", "AccessToken={S3cret with space}",
+    };
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        char s[512];
+        azdo_config cfg;
+        azdo_error err;
+        /* the first occurrence wins, so put the failing key first */
+        snprintf(s, sizeof s, "%s;Organization=f;PWD=S3cretPwd;AccessToken=S3cretAT;ClientSecret=S3cretCS;"
+                              "RefreshToken=S3cretRT", tails[i]);
+        azdo_errkind k = config_of(s, &cfg, &err);
+        if (k == AZDO_OK)
+            fail_msg("'%s' should fail", tails[i]);
+        if (strstr(err.message, "S3cret"))
+            fail_msg("'%s': a secret in '%s'", tails[i], err.message);
+    }
+    assert_true(cs_is_secret_key("pwd"));
+    assert_true(cs_is_secret_key("PAT"));
+    assert_true(cs_is_secret_key("accesstoken"));
+    assert_true(cs_is_secret_key("ClientSecret"));
+    assert_true(cs_is_secret_key("REFRESHTOKEN"));
+    assert_false(cs_is_secret_key("ClientId"));
+    assert_false(cs_is_secret_key("TenantId"));
+    assert_false(cs_is_secret_key("TokenFile"));
+}
+
+static cs_map secret_dsn(void)
+{
+    cs_map d;
+    cs_map_init(&d);
+    static const char *const kv[][2] = {
+        {"Organization", "dsnorg"}, {"AccessToken", "dsnAT"}, {"ClientSecret", "dsnCS"},
+        {"RefreshToken", "dsnRT"}, {"ClientId", "dsnClient"}, {"TenantId", "dsn.example"},
+        {"PWD", "dsnpat"},
+    };
+    for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++)
+        assert_int_equal(cs_add(&d, kv[i][0], strlen(kv[i][0]), kv[i][1], strlen(kv[i][1]), CS_FROM_DSN),
+                         CS_OK);
+    return d;
+}
+
+static void test_secret_dsn_precedence(void **state)
+{
+    cs_map d = secret_dsn();
+
+    /* the DSN fills secrets the application did not give */
+    cs_map m = parse_ok("DSN=x;AuthScheme=Bearer");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_string_equal(cs_get(&m, "AccessToken"), "dsnAT");
+    assert_true(cs_find(&m, "AccessToken")->flags & CS_FROM_DSN);
+    cs_map_clear(&m);
+
+    /* the application's non-empty secret wins */
+    m = parse_ok("DSN=x;AccessToken=appAT;ClientSecret=appCS;RefreshToken=appRT");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_string_equal(cs_get(&m, "AccessToken"), "appAT");
+    assert_string_equal(cs_get(&m, "ClientSecret"), "appCS");
+    assert_string_equal(cs_get(&m, "RefreshToken"), "appRT");
+    assert_false(cs_find(&m, "ClientSecret")->flags & CS_FROM_DSN);
+    cs_map_clear(&m);
+
+    /* an empty secret from the application means "the DSN's" */
+    m = parse_ok("DSN=x;AccessToken=;ClientSecret=;RefreshToken=");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_string_equal(cs_get(&m, "AccessToken"), "dsnAT");
+    assert_string_equal(cs_get(&m, "ClientSecret"), "dsnCS");
+    assert_string_equal(cs_get(&m, "RefreshToken"), "dsnRT");
+    assert_true(cs_find(&m, "RefreshToken")->flags & CS_FROM_DSN);
+    cs_map_clear(&m);
+
+    /* ... but an empty non-secret key still overrides the DSN's */
+    m = parse_ok("DSN=x;ClientId=;TenantId=");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_string_equal(cs_get(&m, "ClientId"), "");
+    assert_string_equal(cs_get(&m, "TenantId"), "");
+    cs_map_clear(&m);
+
+    /* the PWD/PAT pairing does not extend to the other secrets */
+    m = parse_ok("DSN=x;PAT=apppat");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_null(cs_get(&m, "PWD"));
+    assert_string_equal(cs_get(&m, "AccessToken"), "dsnAT");
+    cs_map_clear(&m);
+    cs_map_clear(&d);
+}
+
+/* A DSN value cut off by unixODBC's line limit: refused when used, with a
+ * message that names the key and never quotes the value. */
+static void test_cut_dsn_value(void **state)
+{
+    cs_map d;
+    cs_map_init(&d);
+    assert_int_equal(cs_add(&d, "Organization", 12, "dsnorg", 6, CS_FROM_DSN), CS_OK);
+    assert_int_equal(cs_add(&d, "AuthScheme", 10, "Bearer", 6, CS_FROM_DSN), CS_OK);
+    assert_int_equal(cs_add(&d, "AccessToken", 11, "cutTOKENvalue", 13, CS_FROM_DSN | CS_CUT), CS_OK);
+    azdo_config cfg;
+    azdo_error err;
+
+    cs_map m = parse_ok("DSN=BigDsn");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_true(cs_find(&m, "AccessToken")->flags & CS_CUT);
+    assert_int_equal(cs_to_config(&m, &cfg, &err), AZDO_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "AccessToken in DSN 'BigDsn' is too long for odbc.ini"));
+    assert_non_null(strstr(err.message, "pass it in the connection string"));
+    assert_null(strstr(err.message, "cutTOKEN"));
+    cs_map_clear(&m);
+
+    /* the application's own token hides the cut one: fine */
+    m = parse_ok("DSN=BigDsn;AccessToken=whole");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_int_equal(cs_to_config(&m, &cfg, &err), AZDO_OK);
+    assert_string_equal(cfg.access_token, "whole");
+    azdo_config_clear(&cfg);
+    cs_map_clear(&m);
+
+    /* an empty one from the application means the DSN's: refused again */
+    m = parse_ok("DSN=BigDsn;AccessToken=");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_int_equal(cs_to_config(&m, &cfg, &err), AZDO_ERR_CONFIG);
+    cs_map_clear(&m);
+    cs_map_clear(&d);
+
+    cs_map_init(&d);
+    assert_int_equal(cs_add(&d, "RefreshToken", 12, "r", 1, CS_FROM_DSN | CS_CUT), CS_OK);
+    m = parse_ok("DSN=D;Organization=o;AuthScheme=OAuthRefresh;ClientId=c");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_int_equal(cs_to_config(&m, &cfg, &err), AZDO_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "TokenFile"));
+    cs_map_clear(&m);
+    cs_map_clear(&d);
+}
+
+static void test_out_string_secrets(void **state)
+{
+    cs_map d = secret_dsn();
+
+    /* from the DSN: no secret at all, the non-secret keys are listed */
+    char *o = out_string("DSN=mydsn;AuthScheme=entraclientcredentials", &d);
+    assert_string_equal(o, "DSN=mydsn;Organization=dsnorg;AuthScheme=EntraClientCredentials;"
+                           "TenantId=dsn.example;ClientId=dsnClient;ApiVersion=7.1;Timeout=100;");
+    assert_null(strstr(o, "dsnAT"));
+    assert_null(strstr(o, "dsnCS"));
+    assert_null(strstr(o, "dsnRT"));
+    assert_null(strstr(o, "dsnpat"));
+    azdo_secret_free(o);
+
+    /* the application's own secrets are repeated; the DSN's still are not */
+    o = out_string("DSN=mydsn;AuthScheme=OAuthRefresh;RefreshToken={r;t};ClientSecret=", &d);
+    assert_non_null(strstr(o, "RefreshToken={r;t};"));
+    assert_null(strstr(o, "ClientSecret"));
+    assert_null(strstr(o, "dsnCS"));
+    assert_null(strstr(o, "AccessToken"));
+    assert_null(strstr(o, "PWD"));
+    azdo_secret_free(o);
+
+    o = out_string("DSN=mydsn;AuthScheme=Bearer;AccessToken=appAT;ClientSecret=appCS", &d);
+    assert_non_null(strstr(o, "AuthScheme=Bearer;"));
+    assert_non_null(strstr(o, "AccessToken=appAT;"));
+    assert_non_null(strstr(o, "ClientSecret=appCS;"));
+    assert_null(strstr(o, "RefreshToken"));
+    azdo_secret_free(o);
+    cs_map_clear(&d);
+
+    /* every non-secret key, normalized, in a fixed order; reparses to the same config */
+    o = out_string("DRIVER=x;Url=http://127.0.0.1:1/o;PWD=p;AuthScheme=pat;TenantId=t;ClientId=c;"
+                   "RedirectUri=https://r/cb;TokenUrl=https://t/token;TokenFile=/tf;RetryCountMax=3;"
+                   "RetryStatusCodeList={429 503};RetryMultiplyWaitTime=off;RetryMaxWaitSeconds=60;"
+                   "CAFile=/ca.pem;Proxy=socks5://127.0.0.1:1080;TraceFile=/tr;TraceLevel=2;Other=1",
+                   NULL);
+    assert_string_equal(o, "DRIVER=x;Url=http://127.0.0.1:1/o;AuthScheme=PAT;PWD=p;TenantId=t;ClientId=c;"
+                           "RedirectUri=https://r/cb;TokenUrl=https://t/token;TokenFile=/tf;"
+                           "ApiVersion=7.1;Timeout=100;RetryCountMax=3;RetryStatusCodeList=429,503;"
+                           "RetryMultiplyWaitTime=0;RetryMaxWaitSeconds=60;CAFile=/ca.pem;"
+                           "Proxy=socks5://127.0.0.1:1080;TraceFile=/tr;TraceLevel=2;Other=1;");
+    azdo_secret_free(o);
+
+    /* an empty retry list is repeated as empty (= none), not dropped (= default) */
+    o = out_string("DRIVER=x;Organization=o;PWD=p;RetryStatusCodeList=", NULL);
+    assert_non_null(strstr(o, "RetryStatusCodeList=;"));
+    cs_map back = parse_ok(o);
+    azdo_config cfg;
+    azdo_error err;
+    assert_int_equal(cs_to_config(&back, &cfg, &err), AZDO_OK);
+    assert_int_equal(cfg.n_retry_statuses, 0);
+    azdo_config_clear(&cfg);
+    cs_map_clear(&back);
+    azdo_secret_free(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -337,6 +870,17 @@ int main(void)
         cmocka_unit_test(test_pat),
         cmocka_unit_test(test_timeout_and_api_version),
         cmocka_unit_test(test_out_string),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_auth_scheme_values),
+        cmocka_unit_test(test_auth_scheme_requirements),
+        cmocka_unit_test(test_tenant_and_token_url),
+        cmocka_unit_test(test_retry_keys),
+        cmocka_unit_test(test_retry_status_list),
+        cmocka_unit_test(test_network_and_trace_keys),
+        cmocka_unit_test(test_secrets_never_quoted),
+        cmocka_unit_test(test_secret_dsn_precedence),
+        cmocka_unit_test(test_cut_dsn_value),
+        cmocka_unit_test(test_out_string_secrets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -160,18 +160,40 @@ static void test_kind_states(void **state)
         const char *stmt, *conn;
     } want[] = {
         {AZDO_ERR_AUTH, "28000", "28000"},       {AZDO_ERR_CONNECT, "08001", "08001"},
-        {AZDO_ERR_LINK, "08S01", "08S01"},       {AZDO_ERR_TIMEOUT, "HYT00", "HYT00"},
-        {AZDO_ERR_NOT_FOUND, "42S02", "HY000"},  {AZDO_ERR_QUERY, "42000", "42000"},
-        {AZDO_ERR_PROTOCOL, "08S01", "08S01"},   {AZDO_ERR_PERMISSION, "42000", "42000"},
-        {AZDO_ERR_CONFLICT, "40001", "40001"},   {AZDO_ERR_RULE, "23000", "23000"},
-        {AZDO_ERR_THROTTLED, "HY000", "HY000"},  {AZDO_ERR_CANCELLED, "HY008", "HY008"},
+        {AZDO_ERR_LINK, "08S01", "08001"},       {AZDO_ERR_TIMEOUT, "HYT00", "HYT00"},
+        {AZDO_ERR_NOT_FOUND, "42S02", "08001"},  {AZDO_ERR_QUERY, "42000", "08001"},
+        {AZDO_ERR_PROTOCOL, "08S01", "08001"},   {AZDO_ERR_PERMISSION, "42000", "28000"},
+        {AZDO_ERR_CONFLICT, "40001", "HY000"},   {AZDO_ERR_RULE, "23000", "HY000"},
+        {AZDO_ERR_THROTTLED, "HY000", "08001"},  {AZDO_ERR_CANCELLED, "HY008", "HY008"},
         {AZDO_ERR_CONFIG, "HY000", "08001"},     {AZDO_ERR_NOMEM, "HY001", "HY001"},
-        {AZDO_ERR_SERVER, "HY000", "HY000"},     {AZDO_ERR_INTERNAL, "HY000", "HY000"},
+        {AZDO_ERR_SERVER, "HY000", "08001"},     {AZDO_ERR_INTERNAL, "HY000", "HY000"},
     };
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         assert_string_equal(diag_state_for_kind(want[i].k, DIAG_CTX_STMT), want[i].stmt);
         assert_string_equal(diag_state_for_kind(want[i].k, DIAG_CTX_CONNECT), want[i].conn);
     }
+}
+
+/* A step that failed because the session's request timed out or was
+ * cancelled reports the session's error, whatever SQLite made of it. */
+static void test_step_errors_from_session(void **state)
+{
+    drv_diag d;
+    diag_init(&d);
+    azdo_error e;
+    azdo_error_clear(&e);
+    azdo_error_set(&e, AZDO_ERR_TIMEOUT, "Request to http://x/_apis/wit/wiql timed out");
+    diag_sqlite(&d, SQLITE_ERROR, "vtab xFilter failed", &e, SQL_NO_ROW_NUMBER);
+    azdo_error_set(&e, AZDO_ERR_CANCELLED, "Request to http://x/_apis/wit/wiql was cancelled");
+    diag_sqlite(&d, SQLITE_INTERRUPT, "interrupted", &e, SQL_NO_ROW_NUMBER);
+    diag_sqlite(&d, SQLITE_ERROR, "vtab xFilter failed", &e, SQL_NO_ROW_NUMBER);
+    assert_int_equal(d.n, 3);
+    assert_string_equal(d.recs[0].state, "HYT00");
+    assert_non_null(strstr(d.recs[0].msg, "timed out"));
+    assert_string_equal(d.recs[1].state, "HY008");
+    assert_string_equal(d.recs[2].state, "HY008");
+    assert_non_null(strstr(d.recs[2].msg, "was cancelled"));
+    diag_clear(&d);
 }
 
 static void test_diag_list(void **state)
@@ -207,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_sqlite_states),
         cmocka_unit_test(test_kind_states),
         cmocka_unit_test(test_diag_list),
+        cmocka_unit_test(test_step_errors_from_session),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
