@@ -23,6 +23,7 @@ struct azdo_client {
     azdo_trace *trace;
     int cancel;        /* written by another thread: use azdo_cancel_* */
     double deadline;   /* monotonic; 0 = none */
+    const char *deadline_name; /* static text: "query timeout", "login timeout" */
     double not_before; /* monotonic: pacing asked for by Retry-After / rate-limit headers */
 };
 
@@ -43,6 +44,7 @@ azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, 
     }
     c->t = transport;
     c->clock = azdo_system_clock();
+    c->deadline_name = "timeout";
     c->base_url = dup_or_empty(cfg->base_url);
     c->project = dup_or_empty(cfg->project);
     c->api_version = dup_or_empty(cfg->api_version && *cfg->api_version ? cfg->api_version : "7.1");
@@ -80,7 +82,11 @@ const char *azdo_client_project(const azdo_client *c) { return c->project; }
 const char *azdo_client_base_url(const azdo_client *c) { return c->base_url; }
 void azdo_client_set_clock(azdo_client *c, azdo_clock *clock) { c->clock = clock ? clock : azdo_system_clock(); }
 azdo_clock *azdo_client_clock(const azdo_client *c) { return c->clock; }
-void azdo_client_set_deadline(azdo_client *c, double deadline) { c->deadline = deadline; }
+void azdo_client_set_deadline(azdo_client *c, double deadline, const char *name)
+{
+    c->deadline = deadline;
+    c->deadline_name = name ? name : "timeout";
+}
 void azdo_client_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 1); }
 void azdo_client_clear_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 0); }
 
@@ -115,7 +121,7 @@ static azdo_errkind wait_until(azdo_client *c, double until, const char *what, a
     if (rc == AZDO_ERR_CANCELLED)
         return azdo_error_set(err, rc, "The statement was cancelled while waiting to retry %s", what);
     if (rc == AZDO_ERR_TIMEOUT)
-        return azdo_error_set(err, rc, "The query timeout expired while waiting to retry %s", what);
+        return azdo_error_set(err, rc, "The %s expired while waiting to retry %s", c->deadline_name, what);
     return rc;
 }
 
@@ -137,7 +143,8 @@ static void note_pacing(azdo_client *c, const azdo_http_response *r)
     }
 }
 
-/* Adds the scheme's advice to a credentials error. */
+/* Adds the scheme's advice to a credentials error (vss_error.c states only
+ * what the service said). */
 static void auth_advice(azdo_client *c, azdo_error *err)
 {
     const char *hint = azdo_auth_hint(c->auth);
@@ -146,6 +153,8 @@ static void auth_advice(azdo_client *c, azdo_error *err)
                "organization in a browser; a service principal must be added to the organization "
                "(Organization settings > Users)";
     size_t len = strlen(err->message);
+    while (len && (err->message[len - 1] == '.' || err->message[len - 1] == ' '))
+        err->message[--len] = '\0';
     if (len + 3 < sizeof err->message)
         snprintf(err->message + len, sizeof err->message - len, ". %s", hint);
 }
@@ -202,13 +211,15 @@ static azdo_errkind call(azdo_client *c, const char *method, int project_scoped,
         }
         const char *reason = azdo_retry_reason(&c->retry, idempotent, &o, retries);
         double wait = 0;
-        if (reason && c->deadline > 0 && now >= c->deadline)
-            reason = NULL, gave_up = "the query timeout expired";
         if (reason) {
             wait = azdo_retry_wait(&c->retry, retries + 1, o.retry_after_s, c->clock->random01(c->clock));
             if (waited + wait > c->retry.max_wait_s) {
                 reason = NULL;
                 gave_up = "RetryMaxWaitSeconds";
+            } else if (c->deadline > 0 && now + wait >= c->deadline) {
+                /* no time left to retry: report what actually went wrong */
+                reason = NULL;
+                gave_up = c->deadline_name;
             }
         } else if (!gave_up && retries >= c->retry.count_max) {
             /* retryable but for the count: say so in the error */
@@ -239,12 +250,14 @@ static azdo_errkind call(azdo_client *c, const char *method, int project_scoped,
         else if (resp.host_offline)
             azdo_error_set(err, rc, "%s (the service reported its host offline: not retried)", err->message);
     }
+    if (rc == AZDO_ERR_TIMEOUT && c->deadline > 0 && c->clock->monotonic(c->clock) >= c->deadline)
+        azdo_error_set(err, rc, "The %s expired while %s", c->deadline_name, what);
     if (rc != AZDO_OK && retries + (gave_up != NULL) > 0) {
         int st = err->http_status;
         char tail[200];
         snprintf(tail, sizeof tail, "; gave up after %d retr%s and %.1f s of waiting%s%s%s", retries,
                  retries == 1 ? "y" : "ies", waited, gave_up ? " (" : "", gave_up ? gave_up : "",
-                 gave_up ? ")" : "");
+                 gave_up ? " left no room for another try)" : "");
         size_t len = strlen(err->message);
         if (len + strlen(tail) < sizeof err->message)
             memcpy(err->message + len, tail, strlen(tail) + 1);

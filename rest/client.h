@@ -30,8 +30,9 @@ void azdo_client_free(azdo_client *c);
 void azdo_client_set_clock(azdo_client *c, azdo_clock *clock);
 azdo_clock *azdo_client_clock(const azdo_client *c);
 /* Deadline (monotonic seconds, 0 = none) for every request and wait from
- * now on; a request or wait that reaches it fails with AZDO_ERR_TIMEOUT. */
-void azdo_client_set_deadline(azdo_client *c, double deadline);
+ * now on; a request or wait that reaches it fails with AZDO_ERR_TIMEOUT,
+ * whose message names it (`name`: "query timeout", "login timeout"). */
+void azdo_client_set_deadline(azdo_client *c, double deadline, const char *name);
 /* Thread-safe: aborts the request or wait in flight (AZDO_ERR_CANCELLED). */
 void azdo_client_cancel(azdo_client *c);
 void azdo_client_clear_cancel(azdo_client *c);

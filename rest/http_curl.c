@@ -22,6 +22,7 @@
 typedef struct curl_transport {
     azdo_transport base;
     CURL *curl;
+    CURLM *multi; /* drives curl so cancel and deadlines are checked every 50 ms; keeps the connection cache */
     long timeout_s;
     char *ca_file;
     char *proxy;
@@ -160,6 +161,46 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
     return n;
 }
 
+/* Runs the transfer in the multi handle, waking every 50 ms to check for
+ * SQLCancel (another thread) and the deadline: libcurl's progress callback
+ * alone can be a second late while a connection sits idle. */
+static CURLcode perform(curl_transport *ct, recv_state *st)
+{
+    if (curl_multi_add_handle(ct->multi, ct->curl) != CURLM_OK)
+        return CURLE_OUT_OF_MEMORY;
+    CURLcode result = CURLE_OK;
+    int running = 1;
+    for (;;) {
+        CURLMcode mc = curl_multi_perform(ct->multi, &running);
+        if (mc != CURLM_OK) {
+            result = CURLE_SEND_ERROR;
+            break;
+        }
+        if (!running)
+            break;
+        if (azdo_cancel_requested(st->req->cancel)) {
+            st->aborted = AZDO_ERR_CANCELLED;
+            result = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        if (st->req->deadline > 0 && azdo_system_clock()->monotonic(azdo_system_clock()) >= st->req->deadline) {
+            st->aborted = AZDO_ERR_TIMEOUT;
+            result = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        curl_multi_poll(ct->multi, NULL, 0, 50, NULL);
+    }
+    if (result == CURLE_OK) {
+        int queued;
+        CURLMsg *msg;
+        while ((msg = curl_multi_info_read(ct->multi, &queued)) != NULL)
+            if (msg->msg == CURLMSG_DONE)
+                result = msg->data.result;
+    }
+    curl_multi_remove_handle(ct->multi, ct->curl);
+    return result;
+}
+
 static azdo_errkind map_curl_error(CURLcode rc, const char *detail, const char *url, azdo_error *err)
 {
     const char *what = detail && *detail ? detail : curl_easy_strerror(rc);
@@ -167,7 +208,9 @@ static azdo_errkind map_curl_error(CURLcode rc, const char *detail, const char *
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
         return azdo_error_set(err, AZDO_ERR_CONNECT,
-                              "Cannot resolve the host of %s (%s): check Organization or Url", url, what);
+                              "Cannot resolve the host of %s (%s): check the host name (Organization, Url, "
+                              "TokenUrl) and Proxy",
+                              url, what);
     case CURLE_COULDNT_CONNECT:
         azdo_error_set(err, AZDO_ERR_CONNECT, "Cannot connect to %s: %s", url, what);
         err->unsent = 1; /* refused: nothing reached the service */
@@ -253,8 +296,11 @@ static azdo_errkind curl_send(azdo_transport *t, const azdo_http_request *req,
     /* verification stays on; CAFile replaces the system store, never disables it */
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (ct->ca_file)
+    if (ct->ca_file) {
+        /* replace the system store, including the built-in CA directory */
         curl_easy_setopt(c, CURLOPT_CAINFO, ct->ca_file);
+        curl_easy_setopt(c, CURLOPT_CAPATH, NULL);
+    }
     if (ct->proxy)
         curl_easy_setopt(c, CURLOPT_PROXY, ct->proxy);
     if (ct->timeout_s > 0) {
@@ -266,9 +312,9 @@ static azdo_errkind curl_send(azdo_transport *t, const azdo_http_request *req,
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
     }
 
-    CURLcode cc = curl_easy_perform(c);
+    CURLcode cc = perform(ct, &st);
     if (cc == CURLE_ABORTED_BY_CALLBACK && st.aborted == AZDO_ERR_TIMEOUT) {
-        rc = azdo_error_set(err, AZDO_ERR_TIMEOUT, "The query timeout expired while waiting for %s", req->url);
+        rc = azdo_error_set(err, AZDO_ERR_TIMEOUT, "The deadline passed while waiting for %s", req->url);
         goto done;
     }
     if (cc != CURLE_OK) {
@@ -309,6 +355,8 @@ static void curl_destroy(azdo_transport *t)
     curl_transport *ct = (curl_transport *)t;
     if (!ct)
         return;
+    if (ct->multi)
+        curl_multi_cleanup(ct->multi);
     curl_easy_cleanup(ct->curl);
     free(ct->ca_file);
     free(ct->proxy);
@@ -322,10 +370,11 @@ azdo_transport *azdo_curl_transport_new(const azdo_transport_opts *opts)
     if (!ct)
         return NULL;
     ct->curl = curl_easy_init();
+    ct->multi = curl_multi_init();
     ct->timeout_s = opts->timeout_s;
     ct->ca_file = opts->ca_file && *opts->ca_file ? strdup(opts->ca_file) : NULL;
     ct->proxy = opts->proxy && *opts->proxy ? strdup(opts->proxy) : NULL;
-    if (!ct->curl || (opts->ca_file && *opts->ca_file && !ct->ca_file) ||
+    if (!ct->curl || !ct->multi || (opts->ca_file && *opts->ca_file && !ct->ca_file) ||
         (opts->proxy && *opts->proxy && !ct->proxy)) {
         curl_destroy(&ct->base);
         return NULL;

@@ -27,9 +27,7 @@ azdo_errkind azdo_vss_check_response(const azdo_http_response *resp, const char 
          * Information" and an HTML sign-in page: that is not data. */
         if (is_html(resp->content_type) || st == 203)
             return azdo_error_set(err, AZDO_ERR_AUTH,
-                                  "Azure DevOps rejected the credentials (HTTP %d with a sign-in page) while %s: "
-                                  "the personal access token is invalid or expired; create a new PAT with the "
-                                  "Work Items (Read) scope and set it in PWD",
+                                  "Azure DevOps rejected the credentials (HTTP %d with a sign-in page) while %s",
                                   st, what);
         if (resp->body_len > 0 && !is_json(resp->content_type))
             return azdo_error_set(err, AZDO_ERR_PROTOCOL,
@@ -65,13 +63,10 @@ azdo_errkind azdo_vss_check_response(const azdo_http_response *resp, const char 
     if (st >= 300 && st < 400) {
         kind = azdo_error_set(err, AZDO_ERR_AUTH,
                               "Azure DevOps redirected to a sign-in page (HTTP %d) while %s: the credentials "
-                              "were rejected; check the personal access token in PWD",
+                              "were rejected",
                               st, what);
     } else if (st == 401) {
-        kind = azdo_error_set(err, AZDO_ERR_AUTH,
-                              "Azure DevOps rejected the credentials (HTTP 401) while %s: %s. Check that the "
-                              "personal access token in PWD is valid, not expired, and has the Work Items "
-                              "(Read) scope",
+        kind = azdo_error_set(err, AZDO_ERR_AUTH, "Azure DevOps rejected the credentials (HTTP 401) while %s: %s",
                               what, detail);
     } else if (st == 403) {
         kind = azdo_error_set(err, AZDO_ERR_PERMISSION, "Permission denied (HTTP 403) while %s: %s", what, detail);

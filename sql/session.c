@@ -156,7 +156,7 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
     azdo_client_set_clock(s->client, clock);
     if (cfg->login_timeout_s > 0) {
         azdo_clock *clk = azdo_client_clock(s->client);
-        azdo_client_set_deadline(s->client, clk->monotonic(clk) + (double)cfg->login_timeout_s);
+        azdo_client_set_deadline(s->client, clk->monotonic(clk) + (double)cfg->login_timeout_s, "login timeout");
     }
     rc = azdo_client_validate(s->client, err);
     if (rc != AZDO_OK)
@@ -185,7 +185,7 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
     /* no writable_schema, no shadow-table writes, no file-backed surprises */
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_set_authorizer(s->db, authorize, s);
-    azdo_client_set_deadline(s->client, 0); /* the login timeout covered the connect only */
+    azdo_client_set_deadline(s->client, 0, NULL); /* the login timeout covered the connect only */
     cJSON_Delete(fields);
     *out = s;
     return AZDO_OK;
@@ -212,7 +212,8 @@ void azdo_session_begin_statement(azdo_session *s, long timeout_s)
 {
     azdo_client_clear_cancel(s->client);
     azdo_clock *clk = azdo_client_clock(s->client);
-    azdo_client_set_deadline(s->client, timeout_s > 0 ? clk->monotonic(clk) + (double)timeout_s : 0);
+    azdo_client_set_deadline(s->client, timeout_s > 0 ? clk->monotonic(clk) + (double)timeout_s : 0,
+                             "query timeout (SQL_ATTR_QUERY_TIMEOUT)");
 }
 
 void azdo_session_cancel(azdo_session *s)

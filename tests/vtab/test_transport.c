@@ -298,14 +298,33 @@ static void test_cancel_and_deadline_stop_a_wait(void **state)
     fx.s.every_429 = 0;
     assert_int_equal(count_rows(&fx, "SELECT Id FROM WorkItems", &k, msg, sizeof msg), 100);
 
+    /* a wait the query timeout cannot fit: stop now and say what happened */
     fx.s.every_429 = 1;
     sqlite3_stmt *st;
     azdo_session_clear_error(fx.sess);
     azdo_session_begin_statement(fx.sess, 5); /* 5 s, less than the 30 s Retry-After */
     assert_int_equal(sqlite3_prepare_v2(azdo_session_db(fx.sess), "SELECT Id, Title FROM WorkItems", -1, &st, NULL),
                      SQLITE_OK);
+    double t0 = fx.clock.mono;
     assert_int_equal(sqlite3_step(st), SQLITE_ERROR);
-    assert_int_equal(azdo_session_last_error(fx.sess)->kind, AZDO_ERR_TIMEOUT);
+    const azdo_error *e = azdo_session_last_error(fx.sess);
+    assert_int_equal(e->kind, AZDO_ERR_THROTTLED);
+    assert_non_null(strstr(e->message, "query timeout"));
+    assert_true(fx.clock.mono == t0); /* no pointless wait first */
+    sqlite3_finalize(st);
+
+    /* a wait that fits but is cut by the deadline: a timeout */
+    fx.s.every_429 = 2;
+    fx.s.retry_after_429 = 3;
+    azdo_session_clear_error(fx.sess);
+    azdo_session_begin_statement(fx.sess, 5);
+    fx.clock.mono += 4; /* most of the time already used */
+    assert_int_equal(sqlite3_prepare_v2(azdo_session_db(fx.sess), "SELECT Id, Title FROM WorkItems", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ERROR);
+    e = azdo_session_last_error(fx.sess);
+    assert_true(e->kind == AZDO_ERR_THROTTLED || e->kind == AZDO_ERR_TIMEOUT);
+    assert_non_null(strstr(e->message, "timeout"));
     sqlite3_finalize(st);
     close_fx(&fx);
 }
