@@ -105,7 +105,9 @@ SQLRETURN diag_nomem(drv_diag *d)
  *              garbage: 08S01.  At connect nothing was established yet:
  *              08001 (a proxy's or captive portal's page, a truncated
  *              answer, a reset during the first request).
- *   NOT_FOUND  during a statement it names a missing table or work-item type
+ *   NOT_FOUND  during a statement: something the query needs is gone (a project
+ *              deleted meanwhile) — HY000, not 42S02, which means a table the
+ *              SQL named does not exist
  *              (42S02); at connect it is the organization, collection or
  *              project (08001; rest/ usually says so itself).
  *   QUERY      a 400 at connect is a setting the service refuses, typically
@@ -129,7 +131,7 @@ static const struct {
     {AZDO_ERR_CONNECT, "08001", "08001"},
     {AZDO_ERR_LINK, "08S01", "08001"},
     {AZDO_ERR_TIMEOUT, "HYT00", "HYT00"},
-    {AZDO_ERR_NOT_FOUND, "42S02", "08001"},
+    {AZDO_ERR_NOT_FOUND, "HY000", "08001"},
     {AZDO_ERR_QUERY, "42000", "08001"},
     {AZDO_ERR_PROTOCOL, "08S01", "08001"},
     {AZDO_ERR_PERMISSION, "42000", "28000"},

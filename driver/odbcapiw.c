@@ -21,16 +21,21 @@
 #include "utf16.h"
 
 /* UTF-8 copy of a W argument (len in characters or SQL_NTS); NULL stays NULL. */
-static char *w2u(const SQLWCHAR *s, SQLLEN len, int *oom)
+static char *w2u_len(const SQLWCHAR *s, SQLLEN len, int *oom, size_t *outlen)
 {
     *oom = 0;
     if (!s)
         return NULL;
     size_t n = (len == SQL_NTS || len < 0) ? u16_strlen(s) : (size_t)len;
-    char *u = u16_to_u8_dup(s, n, NULL);
+    char *u = u16_to_u8_dup(s, n, outlen);
     if (!u)
         *oom = 1;
     return u;
+}
+
+static char *w2u(const SQLWCHAR *s, SQLLEN len, int *oom)
+{
+    return w2u_len(s, len, oom, NULL);
 }
 
 static void put_small(SQLSMALLINT *p, SQLLEN v)
@@ -154,8 +159,11 @@ SQLRETURN SQL_API SQLPrepareW(SQLHSTMT h, SQLWCHAR *sql, SQLINTEGER len)
     if (!s)
         return SQL_INVALID_HANDLE;
     int oom;
-    char *u = w2u(sql, len, &oom);
-    SQLRETURN rc = oom ? diag_nomem(&s->h.diag) : drv_prepare(s, u, SQL_NTS);
+    size_t ulen = 0;
+    /* the converted length, not SQL_NTS: SQL text with a NUL must reach the
+     * same check as on the A path instead of being cut short silently */
+    char *u = w2u_len(sql, len, &oom, &ulen);
+    SQLRETURN rc = oom ? diag_nomem(&s->h.diag) : drv_prepare(s, u, u ? (SQLINTEGER)ulen : SQL_NTS);
     free(u);
     return stmt_leave(s, rc);
 }
@@ -166,8 +174,11 @@ SQLRETURN SQL_API SQLExecDirectW(SQLHSTMT h, SQLWCHAR *sql, SQLINTEGER len)
     if (!s)
         return SQL_INVALID_HANDLE;
     int oom;
-    char *u = w2u(sql, len, &oom);
-    SQLRETURN rc = oom ? diag_nomem(&s->h.diag) : drv_exec_direct(s, u, SQL_NTS);
+    size_t ulen = 0;
+    /* the converted length, not SQL_NTS: SQL text with a NUL must reach the
+     * same check as on the A path instead of being cut short silently */
+    char *u = w2u_len(sql, len, &oom, &ulen);
+    SQLRETURN rc = oom ? diag_nomem(&s->h.diag) : drv_exec_direct(s, u, u ? (SQLINTEGER)ulen : SQL_NTS);
     free(u);
     return stmt_leave(s, rc);
 }

@@ -117,6 +117,20 @@ st, msg = sqlstate_of(lambda: connect("PWD=expired-or-wrong"))
 t.equal(st, "28000", "203 sign-in page -> 28000 (%s)" % msg)
 reset(items=50)
 
+# --- SQL text with a NUL is refused, not cut short (W path) -----------------------
+cn = connect()
+st, msg = sqlstate_of(lambda: cn.cursor().execute("SELECT 1 \x00 DROP TABLE x"))
+t.check(st is not None, "SQL text with a NUL character is an error (%s)" % msg)
+cn.close()
+
+# --- Azure DevOps Server: a collection URL ----------------------------------------
+onprem = EMU_URL.replace("/fabrikam", "/tfs/DefaultCollection")
+cn = pyodbc.connect("DRIVER=AzureDevOps;Url=%s;Project=%s;PWD=%s" % (onprem, PROJECT, PAT), autocommit=True)
+n = cn.cursor().execute("SELECT COUNT(*) FROM WorkItems").fetchone()[0]
+t.equal(n, len([i for i in dump() if i["fields"].get("System.TeamProject") == PROJECT]),
+        "an on-premises collection URL (/tfs/DefaultCollection) works")
+cn.close()
+
 # --- DSN-less connection, whole organization ------------------------------------
 cn = pyodbc.connect("DRIVER=AzureDevOps;Url=%s;PWD=%s" % (EMU_URL, PAT), autocommit=True)
 n = cn.cursor().execute("SELECT COUNT(*) FROM WorkItems").fetchone()[0]

@@ -161,7 +161,7 @@ static void test_kind_states(void **state)
     } want[] = {
         {AZDO_ERR_AUTH, "28000", "28000"},       {AZDO_ERR_CONNECT, "08001", "08001"},
         {AZDO_ERR_LINK, "08S01", "08001"},       {AZDO_ERR_TIMEOUT, "HYT00", "HYT00"},
-        {AZDO_ERR_NOT_FOUND, "42S02", "08001"},  {AZDO_ERR_QUERY, "42000", "08001"},
+        {AZDO_ERR_NOT_FOUND, "HY000", "08001"},  {AZDO_ERR_QUERY, "42000", "08001"},
         {AZDO_ERR_PROTOCOL, "08S01", "08001"},   {AZDO_ERR_PERMISSION, "42000", "28000"},
         {AZDO_ERR_CONFLICT, "40001", "HY000"},   {AZDO_ERR_RULE, "23000", "HY000"},
         {AZDO_ERR_THROTTLED, "HY000", "08001"},  {AZDO_ERR_CANCELLED, "HY008", "HY008"},
