@@ -47,6 +47,14 @@ typedef struct azdo_config {
     char *ca_file;      /* CAFile: PEM bundle for a private CA (added to nothing: replaces the system store) */
     char *proxy;        /* Proxy: proxy URL; the standard *_proxy environment variables apply otherwise */
 
+    /* writing work items */
+    char *default_work_item_type; /* DefaultWorkItemType: for an INSERT row without WorkItemType */
+    int delete_destroy;           /* DeleteMode=Destroy: delete permanently instead of the recycle bin */
+    int validate_only;            /* ValidateOnly: the service checks writes but saves nothing */
+    int bypass_rules;             /* BypassRules: writes skip work item rules (needs the permission) */
+    int suppress_notifications;   /* SuppressNotifications: no e-mails for writes */
+    int max_concurrency;          /* MaxConcurrency: requests in flight for bulk work, default 8 (1..64) */
+
     /* tracing */
     char *trace_file;   /* TraceFile: one line per HTTP request is appended here */
     int trace_level;    /* TraceLevel: 0 off (default when no file), 1 requests, 2 + response headers of interest */

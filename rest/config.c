@@ -16,6 +16,7 @@ void azdo_config_defaults(azdo_config *cfg)
         cfg->retry_statuses[cfg->n_retry_statuses++] = statuses[i];
     cfg->retry_multiply_wait = 1;
     cfg->retry_max_wait_s = 300;
+    cfg->max_concurrency = 8;
 }
 
 void azdo_config_clear(azdo_config *cfg)
@@ -37,6 +38,7 @@ void azdo_config_clear(azdo_config *cfg)
     free(cfg->ca_file);
     free(cfg->proxy);
     free(cfg->trace_file);
+    free(cfg->default_work_item_type);
     memset(cfg, 0, sizeof *cfg);
 }
 

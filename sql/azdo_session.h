@@ -57,6 +57,16 @@ void azdo_session_clear_error(azdo_session *s);
 void azdo_session_begin_statement(azdo_session *s, long timeout_s);
 void azdo_session_cancel(azdo_session *s);
 
+/*
+ * Write intent: call with 1 before preparing an UPDATE or DELETE on
+ * WorkItems, and 0 before anything else (the driver does it for every
+ * prepare).  Under write intent a `Rev = n` condition is not evaluated by
+ * SQLite but sent with the change as a `test /rev` operation, so a stale
+ * revision fails the row with AZDO_ERR_CONFLICT (40001) instead of
+ * silently matching nothing.  The plan is fixed at prepare time.
+ */
+void azdo_session_set_write_intent(azdo_session *s, int on);
+
 /* Display name of the authenticated user (for SQL_USER_NAME), or "". */
 const char *azdo_session_user(const azdo_session *s);
 

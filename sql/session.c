@@ -216,6 +216,11 @@ void azdo_session_begin_statement(azdo_session *s, long timeout_s)
                              "query timeout (SQL_ATTR_QUERY_TIMEOUT)");
 }
 
+void azdo_session_set_write_intent(azdo_session *s, int on)
+{
+    s->env.write_intent = on != 0;
+}
+
 void azdo_session_cancel(azdo_session *s)
 {
     azdo_client_cancel(s->client);

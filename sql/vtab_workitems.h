@@ -16,6 +16,7 @@ typedef struct azdo_vtab_env {
     int project_scoped;   /* add [System.TeamProject] = @project */
     azdo_error last_error; /* the last REST error inside a vtab call */
     int has_error;
+    int write_intent;      /* the statement being prepared is an UPDATE/DELETE (azdo_session.h) */
 } azdo_vtab_env;
 
 /* Registers the "azdo" module on db; env must outlive db. */
