@@ -13,6 +13,7 @@ Routes (case-insensitive; {org} is `fabrikam` or `tfs/DefaultCollection`):
   POST /{org}[/{project}]/_apis/wit/workitemsbatch
   GET  /{org}[/{project}]/_apis/wit/workitems     ?ids &fields &$expand &errorPolicy &asOf
   GET  /{org}[/{project}]/_apis/wit/workitems/{id}
+Writes, recycle bin, work item types and comments: see writes.py.
 
 Authentication (resolve_identity): Basic with a PAT (AZDO_EMULATOR_PATS), or
 Bearer with a token issued by the emulator's token endpoints or configured in
@@ -30,6 +31,7 @@ from urllib.parse import parse_qs, unquote
 
 import store as store_mod
 import wiql
+import writes
 
 MAX_BATCH = 200
 SUPPORTED_VERSION = (7, 1)
@@ -99,6 +101,48 @@ TYPE_NAMES = {
     "PermissionDeniedException":
         "Microsoft.TeamFoundation.Framework.Server.PermissionDeniedException, "
         "Microsoft.TeamFoundation.Framework.Server",
+    # writes (writes.py).  Status codes per the DECOMP exception map quoted in
+    # docs/azure-devops-api.md; the namespaces of the WIT ones follow
+    # RuleValidationException's [unverified].
+    "RuleValidationException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.RuleValidationException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemFieldInvalidTreeNameException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemFieldInvalidTreeNameException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemTypeNotFoundException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemTypeNotFoundException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemLinkAddExtraParentException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemLinkAddExtraParentException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemLinkEndUnauthorizedAccessException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemLinkEndUnauthorizedAccessException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemLinkCircularException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemLinkCircularException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemLinkAlreadyExistsException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemLinkAlreadyExistsException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemInvalidRestoreRequestException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemInvalidRestoreRequestException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "WorkItemCommentNotFoundException":
+        "Microsoft.TeamFoundation.WorkItemTracking.Server.WorkItemCommentNotFoundException, "
+        "Microsoft.TeamFoundation.WorkItemTracking.Server",
+    "TestPatchOperationFailedException":  # [3P] public code
+        "Microsoft.VisualStudio.Services.WebApi.Patch.TestPatchOperationFailedException, "
+        "Microsoft.VisualStudio.Services.WebApi",
+    "PatchOperationFailedException":
+        "Microsoft.VisualStudio.Services.WebApi.Patch.PatchOperationFailedException, "
+        "Microsoft.VisualStudio.Services.WebApi",
+    "InvalidPatchFieldNameException":
+        "Microsoft.VisualStudio.Services.WebApi.Patch.InvalidPatchFieldNameException, "
+        "Microsoft.VisualStudio.Services.WebApi",
+    "VssPropertyValidationException":
+        "Microsoft.VisualStudio.Services.Common.VssPropertyValidationException, "
+        "Microsoft.VisualStudio.Services.Common",
 }
 
 JSON_TYPE = "application/json; charset=utf-8; api-version=7.1"
@@ -113,20 +157,26 @@ class Response:
 
 
 class ApiError(Exception):
-    def __init__(self, status, message, type_key, event_id=3000, headers=None):
+    def __init__(self, status, message, type_key, event_id=3000, headers=None, custom=None):
         super().__init__(message)
         self.status = status
         self.message = message
         self.type_key = type_key
         self.event_id = event_id
         self.headers = headers or []
+        self.custom = custom
 
 
-def vss_error(message, type_key, event_id=3000):
-    """The error body every VSS service returns (§5.1)."""
-    return {"$id": "1", "innerException": None, "message": message,
-            "typeName": TYPE_NAMES.get(type_key, type_key), "typeKey": type_key,
-            "errorCode": 0, "eventId": event_id}
+def vss_error(message, type_key, event_id=3000, custom=None):
+    """The error body every VSS service returns (§5.1); `custom` becomes
+    customProperties (rule errors, §5.3), right after $id as on the wire."""
+    body = {"$id": "1"}
+    if custom is not None:
+        body["customProperties"] = custom
+    body.update({"innerException": None, "message": message,
+                 "typeName": TYPE_NAMES.get(type_key, type_key), "typeKey": type_key,
+                 "errorCode": 0, "eventId": event_id})
+    return body
 
 
 def json_bytes(obj):
@@ -138,7 +188,8 @@ def json_response(obj, status=200, headers=None):
 
 
 def error_response(err):
-    return json_response(vss_error(err.message, err.type_key, err.event_id), err.status, err.headers)
+    return json_response(vss_error(err.message, err.type_key, err.event_id, err.custom), err.status,
+                         err.headers)
 
 
 class Request:
@@ -361,6 +412,10 @@ def handle(state, req):
 
 
 def _handle(state, req):
+    # X-HTTP-Method-Override: PATCH on a POST is supported for proxies (§6).
+    override = (req.headers.get("X-HTTP-Method-Override") or "").strip().upper()
+    if req.method == "POST" and override in ("PATCH", "PUT", "DELETE"):
+        req.method = override
     raw_segments = [s for s in req.path.split("/") if s != ""]
     segments = [unquote(s) for s in raw_segments]
     prefix = None
@@ -406,6 +461,7 @@ def _handle(state, req):
                            "specified Azure DevOps Server." % scope[0],
                            "ProjectDoesNotExistWithNameException")
     ctx = _Ctx(state, req, base, project, unique, api)
+    ctx.segs = segments[at + 1:]   # the api segments as sent (unquoted, case kept)
     return handler(ctx)
 
 
@@ -441,8 +497,32 @@ def _route(api, scope):
     if api == ["wit", "workitems"] and len(scope) <= 1:
         return ("GET",), get_workitems
     if len(api) == 3 and api[:2] == ["wit", "workitems"] and len(scope) <= 1:
-        return ("GET",), get_workitem
+        if api[2].startswith("$"):
+            return ("POST",), writes.post_workitem
+        return ("GET", "PATCH", "DELETE"), _by_method(get_workitem, PATCH=writes.patch_workitem,
+                                                      DELETE=writes.delete_workitem)
+    if len(api) in (4, 5) and api[:2] == ["wit", "workitems"] and api[3] == "comments" and len(scope) <= 1:
+        return (("GET", "POST") if len(api) == 4 else ("GET",)), writes.comments
+    if api == ["wit", "recyclebin"] and len(scope) <= 1:
+        return ("GET",), writes.get_recyclebin
+    if len(api) == 3 and api[:2] == ["wit", "recyclebin"] and len(scope) <= 1:
+        return ("GET", "PATCH", "DELETE"), writes.recyclebin_item
+    if api[:2] == ["wit", "workitemtypes"] and len(scope) <= 1:
+        if len(api) == 2:
+            return ("GET",), writes.get_workitemtypes
+        if len(api) == 3:
+            return ("GET",), writes.get_workitemtype
+        if len(api) == 4 and api[3] == "states":
+            return ("GET",), writes.get_workitemtype_states
+        if len(api) in (4, 5) and api[3] == "fields":
+            return ("GET",), writes.get_workitemtype_fields
     return None
+
+
+def _by_method(default, **handlers):
+    def dispatch(ctx):
+        return handlers.get(ctx.req.method, default)(ctx)
+    return dispatch
 
 
 # --------------------------------------------------------------------------

@@ -39,6 +39,7 @@ import api  # noqa: E402
 import auth  # noqa: E402
 import faults as faults_mod  # noqa: E402
 import store as store_mod  # noqa: E402
+import writes  # noqa: E402
 
 DEFAULTS = {
     "items": 500,
@@ -53,6 +54,7 @@ DEFAULTS = {
     "unmaterialized": [],
     "rotate_refresh": True,
     "pat_expired": False,
+    "tag_create": True,
 }
 RESET_KEYS = set(DEFAULTS)
 
@@ -110,7 +112,7 @@ def validate_config(cfg):
             or not 0 <= lifetime <= 10 ** 9:
         raise ConfigError("token_lifetime_s must be an integer >= 0")
     out["token_lifetime_s"] = int(lifetime)
-    for key in ("oauth_blocked", "rotate_refresh", "pat_expired"):
+    for key in ("oauth_blocked", "rotate_refresh", "pat_expired", "tag_create"):
         if not isinstance(out[key], bool):
             raise ConfigError("%s must be true or false" % key)
     unmat = out["unmaterialized"]
@@ -152,6 +154,7 @@ class Emulator:
         with self._reset_lock:
             built = store_mod.build(items=cfg["items"], seed=cfg["seed"], fixture=cfg["fixture"],
                                     examples_dir=self.examples_dir)
+            built.tag_create = cfg["tag_create"]
             # One assignment: requests in flight keep the state they started with.
             self.state = api.State(built, self.pats, cfg["top_mode"], cfg["auth_failure"],
                                    cfg["today"], tokens=self.tokens,
@@ -203,12 +206,32 @@ class Emulator:
         return {"items": [{"id": it.id, "rev": it.rev, "fields": st.render_fields(it, base, fields)}
                           for it in st.items if not it.deleted]}
 
+    def item(self, base, ident):
+        """One work item's current state (deleted ones too), or None."""
+        st = self.state.store
+        with st.lock:
+            return writes.item_state(st, ident, base)
+
+    def revisions(self, base, ident):
+        st = self.state.store
+        with st.lock:
+            return writes.revisions(st, ident, base)
+
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive with Content-Length
 
     def version_string(self):
         return "azdo-emulator/1.0"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes; with Nagle on, the body waits
+        # for the client's delayed ACK (~40 ms per keep-alive request).
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
 
     def log_message(self, fmt, *args):  # requests go to the JSON log instead
         pass
@@ -349,6 +372,17 @@ class Handler(BaseHTTPRequestHandler):
                 return reply(emu.dump("http://%s/fabrikam" % self._host(), names))
             except ConfigError as exc:
                 return reply({"ok": False, "error": str(exc)}, 400)
+        for kind in ("/item/", "/revisions/"):
+            if route.startswith(kind) and method == "GET":
+                raw = route[len(kind):]
+                if not raw.isdigit():
+                    return reply({"ok": False, "error": "the work item id must be a number"}, 400)
+                base = "http://%s/fabrikam" % self._host()
+                got = (emu.item if kind == "/item/" else emu.revisions)(base, int(raw))
+                if got is None:
+                    return reply({"ok": False, "error": "work item %s does not exist (never created, or "
+                                  "destroyed)" % raw}, 404)
+                return reply(got)
         if route == "/faults":
             if method == "GET":
                 return reply({"rules": emu.faults.report()})
@@ -409,6 +443,9 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # listen() backlog: the default 5 drops connections when a bulk writer
+    # opens dozens at once
+    request_queue_size = 128
 
     def __init__(self, address, emulator):
         self.emulator = emulator

@@ -28,6 +28,9 @@ A rule:
     fraction     truncate / malformed: share of the body sent (0 < f < 1, default 0.5)
     close        reset: "rst" (default; abortive close, the peer sees ECONNRESET)
                  or "fin" (orderly close, the peer sees EOF with no reply)
+    process      reset, 500, 502, 503, 504: true = carry the request out first
+                 (a create is stored, a patch applied) and only then fail —
+                 the "outcome unknown" case a writer must not retry blindly
     delay_ms     slow: delay before answering normally
     latest       bad_api_version: the newest version "supported" (default "6.0")
     location     redirect302: the Location (default a vssps sign-in URL)
@@ -58,12 +61,12 @@ SELECTORS = ("every", "first", "nth")
 COMMON = {"path", "method", "action", "comment"} | set(SELECTORS)
 PARAMS = {
     "429": {"retry_after", "message", "resource", "limit", "delay"},
-    "500": {"retry_after", "message", "body"},
-    "502": {"retry_after", "message", "body"},
-    "503": {"retry_after", "message", "body"},
-    "504": {"retry_after", "message", "body"},
+    "500": {"retry_after", "message", "body", "process"},
+    "502": {"retry_after", "message", "body", "process"},
+    "503": {"retry_after", "message", "body", "process"},
+    "504": {"retry_after", "message", "body", "process"},
     "host_offline": {"retry_after", "message"},
-    "reset": {"close"},
+    "reset": {"close", "process"},
     "truncate": {"fraction"},
     "malformed": {"fraction"},
     "slow": {"delay_ms"},
@@ -171,6 +174,8 @@ class Rule:
             raise FaultError('body must be "json" or "html"')
         if "close" in raw and raw["close"] not in ("rst", "fin"):
             raise FaultError('close must be "rst" or "fin"')
+        if "process" in raw and not isinstance(raw["process"], bool):
+            raise FaultError("process must be true or false")
 
     def matches(self, method, path, is_token):
         if self.method and method != self.method:
@@ -305,6 +310,8 @@ def apply(rule, req, real, now, identity_id):
     `identity_id()` the request identity's guid or None."""
     a = rule.action
     msg = rule.get("message")
+    if rule.get("process"):
+        real()  # the service did the work; the client never hears of it
     if a == "429":
         resource = rule.get("resource", DEFAULT_RESOURCE)
         body = api.vss_error(msg or "TF400733: The request has been canceled: Request was blocked due to "

@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import threading
 import time
 import uuid
 
@@ -329,6 +330,11 @@ def _ops_of(raw_fields, ref):
     raise KeyError(ref)
 
 
+EXTRA_FIELD_REFS = ("System.Parent", "System.BoardColumn", "System.BoardColumnDone",
+                    "Microsoft.VSTS.Scheduling.StoryPoints", "Custom.CustomerImpact",
+                    "Custom.Reviewer", "Custom.RiskScore", "Custom.DueDate")
+
+
 def _extra_fields(raw_fields):
     """Fields a current Agile organization has that the (old) recorded
     catalogue lacks, plus custom fields of each interesting type.  Operation
@@ -367,14 +373,21 @@ def _extra_fields(raw_fields):
 
 
 class Item:
-    __slots__ = ("id", "rev", "fields", "deleted", "project")
+    """One work item.  `fields` is replaced, never mutated, once the item is
+    in a store (writes build a new dict), so readers without the store lock
+    always see one consistent revision and revision snapshots can keep the
+    old dict.  `links` holds the non-hierarchy relations (see writes.py);
+    the hierarchy lives in fields["System.Parent"] plus Store.children."""
 
-    def __init__(self, ident, rev, fields, project, deleted=False):
+    __slots__ = ("id", "rev", "fields", "deleted", "project", "links")
+
+    def __init__(self, ident, rev, fields, project, deleted=False, links=()):
         self.id = ident
         self.rev = rev
         self.fields = fields
         self.project = project
         self.deleted = deleted
+        self.links = links
 
 
 REVISED_OPEN = Stamp(parse_date("9999-01-01T00:00:00Z")[0])
@@ -388,11 +401,16 @@ DERIVED_ORDER = ["System.Id", "System.AreaId", "System.NodeName", "System.Rev",
 
 
 class Store:
-    """Everything one emulator configuration serves.  Immutable after build,
-    so request threads can share it without locks (reset swaps a new one in)."""
+    """Everything one emulator configuration serves (reset swaps a new one in).
+
+    Reads take no lock.  Writes (writes.py) hold `lock` and publish changes
+    copy-on-write: a new fields dict per item, a new `items` list when one is
+    removed, new children lists — so a WIQL run or a dump that is iterating
+    concurrently sees either the old or the new state, never a torn one."""
 
     def __init__(self, mode, catalogue, projects, identities, items,
-                 area_nodes, iteration_nodes, all_fields_include_derived):
+                 area_nodes, iteration_nodes, all_fields_include_derived,
+                 area_paths=(), iteration_paths=(), examples_dir=None):
         self.mode = mode
         self.catalogue = catalogue
         # Generated projects are listed by name; recorded ones in recorded order.
@@ -421,6 +439,22 @@ class Store:
             "system.authorizedas": lambda it: it.fields.get("System.ChangedBy"),
             "system.reviseddate": lambda it: REVISED_OPEN,
         }
+        # -- write-side state (writes.py; guarded by `lock`) --------------
+        self.lock = threading.RLock()
+        self.examples_dir = examples_dir
+        # casefolded tree path -> the path as the project spells it
+        self.area_canon = {p.casefold(): p for p in _with_parents(area_paths)}
+        self.iteration_canon = {p.casefold(): p for p in _with_parents(iteration_paths)}
+        self.next_id = max((it.id for it in items), default=0) + 1
+        self.next_comment_id = 1
+        self.comments = {}        # work item id -> [comment dict]
+        self.revisions = {}       # work item id -> [(rev, fields, relation entries, deleted)]
+        self.recycle = {}         # work item id -> deletion record (writes.py)
+        self.known_tags = None    # casefolded -> spelling; built on first write
+        self.tag_create = True    # reset key tag_create
+        self.extra_identities = {}  # callers that are not seeded identities
+        self.process = None       # rules.Process, loaded on first use
+        self.hier_comments = {}   # child id -> comment of its parent link
 
     @staticmethod
     def _node_name(it):
@@ -482,22 +516,52 @@ class Store:
         # Current responses scope work item URLs by project GUID.
         return "%s/%s/_apis/wit/workItems/%d" % (base, it.project.id, it.id)
 
-    def relations(self, it, base):
-        """Hierarchy links derived from System.Parent (both directions)."""
-        rels = []
+    def relation_entries(self, it):
+        """The item's relations in the order they are rendered (and indexed
+        by `/relations/{i}` patch paths): the parent, the children, then the
+        other links in the order they were added.  Each entry is a dict
+        {"rel", "id" (target work item) or "url" (external), "attributes"}.
+        Links to deleted work items are hidden, as the service hides them."""
+        out = []
         parent = it.fields.get("System.Parent")
-        if parent in self.by_id:
-            p = self.by_id[parent]
-            rels.append({"rel": "System.LinkTypes.Hierarchy-Reverse",
-                         "url": self.item_url(p, base),
-                         "attributes": {"isLocked": False, "name": "Parent"}})
+        p = self.by_id.get(parent) if parent is not None else None
+        notes = self.hier_comments
+        if p is not None and not p.deleted:
+            attrs = {"isLocked": False}
+            if it.id in notes:
+                attrs["comment"] = notes[it.id]
+            attrs["name"] = "Parent"
+            out.append({"rel": "System.LinkTypes.Hierarchy-Reverse", "id": p.id, "attributes": attrs})
         for cid in self.children.get(it.id, ()):
-            c = self.by_id[cid]
-            if not c.deleted:
-                rels.append({"rel": "System.LinkTypes.Hierarchy-Forward",
-                             "url": self.item_url(c, base),
-                             "attributes": {"isLocked": False, "name": "Child"}})
-        return rels
+            c = self.by_id.get(cid)
+            if c is not None and not c.deleted and c.fields.get("System.Parent") == it.id:
+                attrs = {"isLocked": False}
+                if cid in notes:
+                    attrs["comment"] = notes[cid]
+                attrs["name"] = "Child"
+                out.append({"rel": "System.LinkTypes.Hierarchy-Forward", "id": cid, "attributes": attrs})
+        for link in it.links or ():
+            tid = link.get("id")
+            if tid is not None:
+                t = self.by_id.get(tid)
+                if t is None or t.deleted:
+                    continue
+            out.append(link)
+        return out
+
+    def render_relation(self, entry, base):
+        tid = entry.get("id")
+        if tid is not None:
+            t = self.by_id.get(tid)
+            url = self.item_url(t, base) if t is not None else "%s/_apis/wit/workItems/%d" % (base, tid)
+        else:
+            url = entry["url"]
+        return {"rel": entry["rel"], "url": url, "attributes": dict(entry.get("attributes") or {})}
+
+    def relations(self, it, base):
+        """The relations array of `$expand=relations` (hierarchy links derived
+        from System.Parent in both directions, plus links added by writes)."""
+        return [self.render_relation(e, base) for e in self.relation_entries(it)]
 
 
 
@@ -524,6 +588,17 @@ def load_example_body(examples_dir, rel):
         raise RuntimeError("cannot read recorded example %s (set --examples-dir or "
                            "AZDO_REST_SPECS): %s" % (path, exc)) from None
     return doc["responses"]["200"]["body"]
+
+
+def _with_parents(paths):
+    """Every path and its ancestors, original spelling, first spelling wins."""
+    out = {}
+    for p in paths:
+        parts = p.split("\\")
+        for i in range(1, len(parts) + 1):
+            sub = "\\".join(parts[:i])
+            out.setdefault(sub.casefold(), sub)
+    return list(out.values())
 
 
 def _paths_with_parents(paths):
@@ -572,10 +647,12 @@ def build_examples(examples_dir):
         project = by_name[fields["System.TeamProject"].casefold()]
         items.append(Item(raw["id"], raw["rev"], fields, project))
     items.sort(key=lambda it: it.id)
+    areas = [a for a in areas if a]
+    iterations = [i for i in iterations if i]
     return Store("examples", catalogue, projects, list(identities.values()), items,
-                 _paths_with_parents(a for a in areas if a),
-                 _paths_with_parents(i for i in iterations if i),
-                 all_fields_include_derived=False)
+                 _paths_with_parents(areas), _paths_with_parents(iterations),
+                 all_fields_include_derived=False, area_paths=areas,
+                 iteration_paths=iterations, examples_dir=examples_dir)
 
 
 # --------------------------------------------------------------------------
@@ -804,7 +881,10 @@ def build_generated(n_items, seed, examples_dir):
             break
 
     return Store("generated", catalogue, projects, identities, items,
-                 area_nodes, iteration_nodes, all_fields_include_derived=True)
+                 area_nodes, iteration_nodes, all_fields_include_derived=True,
+                 area_paths=[a for lst in areas.values() for a in lst],
+                 iteration_paths=[i for lst in iters.values() for i in lst],
+                 examples_dir=examples_dir)
 
 
 def build(items=500, seed=1, fixture=None, examples_dir=None):

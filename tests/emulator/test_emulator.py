@@ -1823,5 +1823,834 @@ emu_tokens | grep -q '"issued":2'
             pass
 
 
+# --------------------------------------------------------------------------
+# writes: create / update / delete / comments / types (writes.py, rules.py)
+
+PATCH_JSON = "application/json-patch+json"
+GIT = "Fabrikam-Fiber-Git"
+RULE_KEYS = {"$id", "customProperties", "innerException", "message", "typeName", "typeKey",
+             "errorCode", "eventId"}
+
+
+def _links_of_example(links):
+    """The recorded _links carry workItemHistory (api 1.0–4.x); current
+    responses have workItemComments instead (see the read tests)."""
+    links = dict(links)
+    links.pop("workItemHistory", None)
+    return links
+
+
+class WriteTestCase(EmulatorTestCase):
+    config = {"items": 300, "seed": 1, "today": TODAY}
+
+    def patch(self, method, path, ops, params=None, pat=PAT, ctype=PATCH_JSON, api_version="7.1",
+              headers=None):
+        body = ops if isinstance(ops, bytes) else json.dumps(ops).encode()
+        h = {"Content-Type": ctype}
+        h.update(headers or {})
+        return self.call(method, path, body, pat=pat, params=params, headers=h, api_version=api_version)
+
+    def create(self, wtype, fields=None, project=GIT, ops=(), params=None, pat=PAT, status=200):
+        body = [{"op": "add", "path": "/fields/" + k, "value": v} for k, v in (fields or {}).items()]
+        body += list(ops)
+        path = "%s/%s/_apis/wit/workitems/$%s" % (self.org, quote(project), quote(wtype))
+        got, resp, data = self.patch("POST", path, body, params=params, pat=pat)
+        self.assertEqual(got, status, data)
+        return data
+
+    def update(self, ident, ops, params=None, pat=PAT, status=200, project=None):
+        path = self.org + ("/" + quote(project) if project else "") + "/_apis/wit/workitems/%d" % ident
+        got, resp, data = self.patch("PATCH", path, ops, params=params, pat=pat)
+        self.assertEqual(got, status, data)
+        return data
+
+    def rule_err(self, data, ref, message, flags=None):
+        """A RuleValidationException body with customProperties (§5.3)."""
+        self.assertEqual(set(data), RULE_KEYS, data)
+        self.assertEqual(data["typeKey"], "RuleValidationException")
+        self.assertEqual(data["eventId"], 3200)
+        self.assertEqual(data["message"], message)
+        errs = data["customProperties"]["RuleValidationErrors"]
+        self.assertEqual(set(errs[0]), {"fieldReferenceName", "fieldStatusFlags", "errorMessage",
+                                        "fieldStatusCode", "ruleValidationErrors"})
+        self.assertEqual(errs[0]["fieldReferenceName"], ref)
+        self.assertEqual(errs[0]["errorMessage"], message)
+        self.assertIsInstance(errs[0]["fieldStatusCode"], int)
+        self.assertIsNone(errs[0]["ruleValidationErrors"])
+        if flags is not None:
+            self.assertEqual(errs[0]["fieldStatusFlags"], flags)
+        return errs
+
+    def vss_err(self, data, type_key, message):
+        self.assertEqual(set(data), {"$id", "innerException", "message", "typeName", "typeKey",
+                                     "errorCode", "eventId"}, data)
+        self.assertEqual(data["typeKey"], type_key, data)
+        self.assertTrue(data["typeName"].split(",")[0].endswith("." + type_key), data)
+        self.assertEqual(data["message"], message)
+
+    def item(self, ident, status=200):
+        got, data = self.control("GET", "/item/%d" % ident)
+        self.assertEqual(got, status, data)
+        return data
+
+    def revs(self, ident):
+        got, data = self.control("GET", "/revisions/%d" % ident)
+        self.assertEqual(got, 200, data)
+        return data["revisions"]
+
+    def live_count(self):
+        return len(self.dump())
+
+    def wi_url(self, ident):
+        return "https://dev.azure.com/fabrikam/_apis/wit/workItems/%d" % ident
+
+
+class CreateTests(WriteTestCase):
+    def test_create_minimal_matches_example(self):
+        doc = example_doc(WIT + "workItems/POST__wit_workitems_create.json")
+        ex = doc["responses"]["200"]["body"]
+        before = self.dump()
+        data = self.create("Task", ops=doc["parameters"]["body"])
+        ex_cmp = dict(ex, _links=_links_of_example(ex["_links"]))
+        self.assertEqual(shape_errors(ex_cmp, data, loose={".fields"}, extra_ok={"workItemComments"}), [])
+        self.assertEqual(data["id"], max(before) + 1)   # the next id after the highest
+        self.assertEqual(data["rev"], 1)
+        f = data["fields"]
+        for k, v in ex["fields"].items():  # every key of the example, same JSON type
+            self.assertIn(k, f)
+            self.assertEqual(_kind(f[k]), _kind(v), k)
+        self.assertEqual((f["System.State"], f["System.Reason"]), ("New", "New"))
+        self.assertEqual(f["System.AreaPath"], GIT)
+        self.assertEqual(f["System.IterationPath"], GIT)
+        self.assertEqual(f["System.TeamProject"], GIT)
+        self.assertEqual(f["System.WorkItemType"], "Task")
+        self.assertEqual(f["Microsoft.VSTS.Common.Priority"], 2)
+        self.assertEqual(f["System.CreatedBy"]["uniqueName"], "fabrikamfiber4@hotmail.com")
+        self.assertEqual(f["System.ChangedBy"], f["System.CreatedBy"])
+        self.assertEqual(f["System.CreatedDate"], f["System.ChangedDate"])
+        self.assertEqual(f["Microsoft.VSTS.Common.StateChangeDate"], f["System.CreatedDate"])
+        self.assertEqual((f["System.Id"], f["System.Rev"]), (data["id"], 1))
+        self.assertNotIn("relations", data)
+        self.assertTrue(data["url"].endswith("/_apis/wit/workItems/%d" % data["id"]))
+        # stored: dump, GET, WIQL, the control view
+        self.assertEqual(self.dump()[data["id"]]["fields"], f)
+        self.assertEqual(self.ok("GET", self.org + "/_apis/wit/workitems/%d" % data["id"])["fields"], f)
+        self.assertIn(data["id"], self.where_ids("[System.Title] = 'Sample task'"))
+        view = self.item(data["id"])
+        self.assertEqual((view["rev"], view["deleted"], view["revisions"]), (1, False, 1))
+        self.assertEqual(self.live_count(), len(before) + 1)
+        # ids keep counting up
+        self.assertEqual(self.create("Task", {"System.Title": "next"})["id"], data["id"] + 1)
+
+    def test_field_kinds_and_type_checks(self):
+        data = self.create("User Story", {
+            "System.Title": "All kinds",
+            "Description": "<div>html <b>text</b></div>",       # friendly name
+            "Microsoft.VSTS.Common.Priority": "3",               # integer from a string
+            "Microsoft.VSTS.Scheduling.StoryPoints": 5.5,
+            "Custom.RiskScore": "2.0",                           # double, whole -> 2
+            "Custom.DueDate": "2026-08-01",
+            "Microsoft.VSTS.Common.ActivatedDate": "2026-07-02T10:11:12.5+02:00",
+            "Custom.CustomerImpact": 42,                         # string from a number
+            store.KANBAN_STORY_MARKER: "true",
+            "Custom.Reviewer": "dana.obrien@fabrikam.example",
+        })
+        f = data["fields"]
+        self.assertEqual(f["System.Description"], "<div>html <b>text</b></div>")
+        self.assertEqual(f["Microsoft.VSTS.Common.Priority"], 3)
+        self.assertEqual(f["Microsoft.VSTS.Scheduling.StoryPoints"], 5.5)
+        self.assertIs(type(f["Custom.RiskScore"]), int)
+        self.assertEqual(f["Custom.DueDate"], "2026-08-01T00:00:00Z")
+        self.assertEqual(f["Microsoft.VSTS.Common.ActivatedDate"], "2026-07-02T08:11:12.5Z")
+        self.assertEqual(f["Custom.CustomerImpact"], "42")
+        self.assertIs(f[store.KANBAN_STORY_MARKER], True)
+        self.assertEqual(f["Custom.Reviewer"]["displayName"], "Dana O'Brien")
+        # System.History on a create is the first discussion comment
+        data = self.create("Bug", {"System.Title": "with history", "System.History": "<b>first</b> words"})
+        self.assertEqual(data["fields"]["System.History"], "<b>first</b> words")
+        got = self.ok("GET", self.org + "/%s/_apis/wit/workItems/%d/comments" % (GIT, data["id"]),
+                      api_version="7.1-preview.4")
+        self.assertEqual([(c["id"], c["text"], c["version"]) for c in got["comments"]],
+                         [(data["commentVersionRef"]["commentId"], "<b>first</b> words", 1)])
+        self.assertEqual(data["rev"], 1)
+        n = self.live_count()
+        for ref, bad in (("Microsoft.VSTS.Common.Priority", "high"), ("Microsoft.VSTS.Common.Priority", True),
+                         ("Microsoft.VSTS.Scheduling.StoryPoints", "lots"), ("Custom.DueDate", "someday"),
+                         ("Custom.DueDate", 20260801), (store.KANBAN_STORY_MARKER, "maybe"),
+                         ("System.Title", {"a": 1})):
+            d = self.create("User Story", {"System.Title": "x", ref: bad}, status=400)
+            name = self.emu.state.store.catalogue.resolve(ref).name
+            self.rule_err(d, ref, "TF401320: Rule Error for field %s. Error code: InvalidType." % name,
+                          "invalidType")
+        d = self.create("User Story", {"System.Title": "x" * 256}, status=400)
+        self.rule_err(d, "System.Title", "TF401320: Rule Error for field Title. Error code: InvalidTooLong.")
+        self.assertEqual(len(self.create("User Story", {"System.Title": "y" * 255})["fields"]["System.Title"]), 255)
+        d = self.create("User Story", {"System.Title": "x", "System.Bogus": 1}, status=400)
+        self.vss_err(d, "WorkItemFieldInvalidException", "TF51535: Cannot find field System.Bogus.")
+        self.assertEqual(self.live_count(), n + 1)
+
+    def test_identity_forms(self):
+        forms = ["Zoë Ünal", "zoe.unal@fabrikam.example", "ZOE.UNAL@FABRIKAM.EXAMPLE", "zoë ünal",
+                 "Zoë Ünal <zoe.unal@fabrikam.example>", "Zoë Ünal<zoe.unal@fabrikam.example>",
+                 "Someone Else <zoe.unal@fabrikam.example>",
+                 {"displayName": "Zoë Ünal", "uniqueName": "zoe.unal@fabrikam.example"},
+                 {"id": self.emu.state.store.identity_by_unique("zoe.unal@fabrikam.example").id}]
+        ident = None
+        for form in forms:
+            f = self.create("Bug", {"System.Title": "who", "System.AssignedTo": form})["fields"]
+            got = f["System.AssignedTo"]
+            ex = example(WIT + "workItems/GET__wit_WorkItems_ids-_ids_.json")["value"][1]["fields"]["System.AssignedTo"]
+            self.assertEqual(shape_errors(ex, got), [])
+            ident = ident or got
+            self.assertEqual(got, ident, form)
+        self.assertEqual(ident["uniqueName"], "zoe.unal@fabrikam.example")
+        n = self.live_count()
+        for bad in ("Nobody Known", "nobody@fabrikam.example", "Zoe Unal", {"displayName": "Ghost"}):
+            d = self.create("Bug", {"System.Title": "who", "System.AssignedTo": bad}, status=400)
+            text = bad if isinstance(bad, str) else bad["displayName"]
+            self.rule_err(d, "System.AssignedTo", "The identity value '%s' for field 'Assigned To' is an "
+                          "unknown identity." % text)
+        d = self.create("Bug", {"System.Title": "who", "Custom.Reviewer": "ghost@x"}, status=400)
+        self.rule_err(d, "Custom.Reviewer", "The identity value 'ghost@x' for field 'Reviewer' is an "
+                      "unknown identity.")
+        self.assertEqual(self.live_count(), n)
+        # the same on update; "" clears (PATCH …_13.json)
+        wid = self.create("Bug", {"System.Title": "x", "System.AssignedTo": "Jamal Hartnett"})["id"]
+        f = self.update(wid, [{"op": "replace", "path": "/fields/System.AssignedTo",
+                               "value": "Jamal Hartnett<fabrikamfiber4@hotmail.com>"}])["fields"]
+        self.assertEqual(f["System.AssignedTo"]["displayName"], "Jamal Hartnett")
+        d = self.update(wid, [{"op": "add", "path": "/fields/System.AssignedTo", "value": "x y"}], status=400)
+        self.rule_err(d, "System.AssignedTo",
+                      "The identity value 'x y' for field 'Assigned To' is an unknown identity.")
+        data = self.update(wid, [{"op": "add", "path": "/fields/System.AssignedTo", "value": ""}])
+        self.assertNotIn("System.AssignedTo", data["fields"])
+        self.assertEqual(data["rev"], 2)
+
+    def test_tags_known_new_and_permission(self):
+        f = self.create("Task", {"System.Title": "t", "System.Tags": "Backend; zeta-new;  web ;backend"})["fields"]
+        self.assertEqual(f["System.Tags"], "backend; web; zeta-new")   # known spelling, sorted, deduped
+        # the new tag is known from now on (any spelling)
+        self.assertEqual(self.create("Task", {"System.Title": "t", "System.Tags": "ZETA-NEW"})["fields"]["System.Tags"],
+                         "zeta-new")
+        self.assertEqual(self.control("POST", "/reset", {"items": 300, "tag_create": False})[0], 200)
+        n = self.live_count()
+        self.assertEqual(self.create("Task", {"System.Title": "t", "System.Tags": "web; Tag1"})["fields"]["System.Tags"],
+                         "Tag1; web")
+        got, resp, d = self.patch("POST", self.org + "/%s/_apis/wit/workitems/$Task" % GIT,
+                                  [{"op": "add", "path": "/fields/System.Title", "value": "t"},
+                                   {"op": "add", "path": "/fields/System.Tags", "value": "web; brand-new"}])
+        self.assertEqual(got, 403, d)
+        self.vss_err(d, "PermissionDeniedException",
+                     "TF401289: The current user does not have permissions to create tags.")
+        self.assertEqual(self.live_count(), n + 1)
+        wid = sorted(self.dump())[0]
+        before = self.item(wid)
+        d = self.update(wid, [{"op": "replace", "path": "/fields/System.Title", "value": "changed"},
+                              {"op": "add", "path": "/fields/System.Tags", "value": "another-new"}], status=403)
+        self.assertEqual(self.item(wid), before)   # the whole patch failed
+        self.assertEqual(self.control("POST", "/reset", {"tag_create": "no"})[0], 400)
+
+    def test_tree_paths(self):
+        f = self.create("Task", {"System.Title": "t", "System.AreaPath": "fabrikam-fiber-git\\website\\CHECKOUT",
+                                 "System.IterationPath": GIT + "\\Release 2\\Sprint 7"})["fields"]
+        self.assertEqual(f["System.AreaPath"], GIT + "\\Website\\Checkout")
+        self.assertEqual(f["System.IterationPath"], GIT + "\\Release 2\\Sprint 7")
+        self.assertEqual(f["System.NodeName"], "Checkout")
+        n = self.live_count()
+        for ref, value in (("System.AreaPath", GIT + "\\Nowhere"), ("System.AreaPath", "Contoso Web\\Website"),
+                           ("System.AreaPath", GIT + "/Website"), ("System.IterationPath", GIT + "\\Sprint 99")):
+            d = self.create("Task", {"System.Title": "t", ref: value}, status=400)
+            self.vss_err(d, "WorkItemFieldInvalidTreeNameException",
+                         "TF401347: Invalid tree name given for work item -1, field '%s'." % ref)
+        self.assertEqual(self.live_count(), n)
+        wid = sorted(self.dump())[3]
+        d = self.update(wid, [{"op": "add", "path": "/fields/System.AreaPath", "value": "Nope"}], status=400)
+        self.assertEqual(d["message"], "TF401347: Invalid tree name given for work item %d, field "
+                         "'System.AreaPath'." % wid)
+        # moving to another project needs paths of that project (PATCH …__bug1Id_.json)
+        moved = self.update(wid, [{"op": "add", "path": "/fields/System.TeamProject", "value": "Contoso Web"},
+                                  {"op": "add", "path": "/fields/System.AreaPath", "value": "Contoso Web\\Mobile"},
+                                  {"op": "add", "path": "/fields/System.IterationPath", "value": "Contoso Web"}])
+        self.assertEqual((moved["fields"]["System.TeamProject"], moved["fields"]["System.AreaPath"]),
+                         ("Contoso Web", "Contoso Web\\Mobile"))
+        self.assertIn(wid, self.where_ids("[System.TeamProject] = 'Contoso Web'"))
+
+    def test_required_fields_states_and_allowed_values(self):
+        n = self.live_count()
+        d = self.create("Task", {"System.Description": "no title"}, status=400)
+        errs = self.rule_err(d, "System.Title", "TF401320: Rule Error for field Title. Error code: Required, "
+                             "InvalidEmpty.", "required, invalidEmpty")
+        self.assertEqual(errs[0]["fieldStatusCode"], 524289)   # the recorded value (§5.3)
+        d = self.create("Task", {"System.Title": "   "}, status=400)
+        self.rule_err(d, "System.Title", "TF401320: Rule Error for field Title. Error code: Required, InvalidEmpty.")
+        # a new work item starts in the type's initial state (transitions[""])
+        for wtype, state in (("User Story", "Active"), ("Bug", "Closed"), ("Task", "Bogus"), ("Bug", "Removed")):
+            d = self.create(wtype, {"System.Title": "s", "System.State": state}, status=400)
+            self.rule_err(d, "System.State", "The field 'State' contains the value '%s' that is not in the list "
+                          "of supported values" % state, "required, hasValues, limitedToValues, invalidListValue")
+        self.assertEqual(self.create("Task", {"System.Title": "s", "System.State": "new"})["fields"]["System.State"],
+                         "New")
+        # Epic and Feature require Priority (default 2); Bug: Severity default, allowed values
+        self.assertEqual(self.create("Epic", {"System.Title": "e"})["fields"]["Microsoft.VSTS.Common.Priority"], 2)
+        d = self.create("Feature", {"System.Title": "e", "Microsoft.VSTS.Common.Priority": ""}, status=400)
+        self.rule_err(d, "Microsoft.VSTS.Common.Priority",
+                      "TF401320: Rule Error for field Priority. Error code: Required, InvalidEmpty.")
+        bug = self.create("Bug", {"System.Title": "b", "Microsoft.VSTS.Common.Severity": "2 - high"})["fields"]
+        self.assertEqual(bug["Microsoft.VSTS.Common.Severity"], "2 - High")
+        self.assertEqual(self.create("Bug", {"System.Title": "b"})["fields"]["Microsoft.VSTS.Common.Severity"],
+                         "3 - Medium")
+        d = self.create("Bug", {"System.Title": "b", "Microsoft.VSTS.Common.Priority": 9}, status=400)
+        errs = self.rule_err(d, "Microsoft.VSTS.Common.Priority", "The field 'Priority' contains the value '9' "
+                             "that is not in the list of supported values", "hasValues, limitedToValues, "
+                             "invalidListValue")
+        self.assertEqual(errs[0]["fieldStatusCode"], 4194316)   # as observed [3P]
+        # several rule errors at once: all listed, the first is the message
+        d = self.create("Epic", {"System.Title": "", "Microsoft.VSTS.Common.Priority": 7}, status=400)
+        refs = [e["fieldReferenceName"] for e in d["customProperties"]["RuleValidationErrors"]]
+        self.assertEqual(refs, ["System.Title", "Microsoft.VSTS.Common.Priority"])
+        self.assertEqual(self.live_count(), n + 4)
+
+    def test_unknown_type_content_type_and_bad_documents(self):
+        n = self.live_count()
+        d = self.create("Story", {"System.Title": "x"}, status=404)
+        self.vss_err(d, "WorkItemTypeNotFoundException", "VS402323: Work item type Story does not exist.")
+        self.assertEqual(self.create("user story", {"System.Title": "x"})["fields"]["System.WorkItemType"],
+                         "User Story")
+        path = self.org + "/%s/_apis/wit/workitems/$Task" % GIT
+        ops = [{"op": "add", "path": "/fields/System.Title", "value": "x"}]
+        got, resp, d = self.patch("POST", path, ops, ctype="application/json")
+        self.assertEqual(got, 415, d)
+        self.vss_err(d, "VssRequestContentTypeNotSupportedException",
+                     'The request indicated a Content-Type of "application/json" for method type "POST" which is '
+                     'not supported. Valid content types for this method are: application/json-patch+json.')
+        for body in (b"", b"{}", b"[]", b"not json", b'[{"path": "/fields/System.Title"}]', b'{"op": "add"}'):
+            got, resp, d = self.patch("POST", path, body)
+            self.assertEqual(got, 400, (body, d))
+            self.vss_err(d, "VssPropertyValidationException",
+                         "You must pass a valid patch document in the body of the request.")
+        got, resp, d = self.patch("POST", self.org + "/_apis/wit/workitems/$Task", ops)   # no project
+        self.assertEqual(got, 404, d)
+        got, resp, d = self.patch("POST", path, ops, api_version=None)
+        self.assertEqual(got, 400, d)
+        self.assertEqual(d["typeKey"], "VssVersionNotSpecifiedException")
+        for op in ({"op": "move", "from": "/fields/System.Title", "path": "/fields/System.Description"},
+                   {"op": "add", "path": "/nonsense", "value": 1}):
+            got, resp, d = self.patch("POST", path, ops + [op])
+            self.assertEqual(got, 400, d)
+        self.assertEqual(self.live_count(), n + 1)
+
+    def test_read_only_fields_and_bypass_rules(self):
+        n = self.live_count()
+        for ref, value in (("System.Id", 5), ("System.Rev", 3), ("System.CreatedDate", "2020-01-01T00:00:00Z"),
+                           ("System.ChangedBy", "Jamal Hartnett"), ("System.Parent", 1), ("Parent", 1),
+                           ("System.BoardColumn", "Active"), ("System.Watermark", 1), ("System.AuthorizedAs", "x")):
+            d = self.create("Task", {"System.Title": "ro", ref: value}, status=400)
+            real = self.emu.state.store.catalogue.resolve(ref).ref
+            self.rule_err(d, real, "TF401326: Invalid field status 'ReadOnly' for field '%s'." % real)
+        self.assertEqual(self.live_count(), n)
+        # bypassRules: migration fields, any identity text, any state, no required check
+        data = self.create("Task", {"System.CreatedDate": "2020-01-02T03:04:05Z",
+                                    "System.CreatedBy": "Normal Paulk", "System.AssignedTo": "Invalid Value",
+                                    "System.State": "Closed"}, params={"bypassRules": "true"})
+        f = data["fields"]
+        self.assertEqual(f["System.CreatedDate"], "2020-01-02T03:04:05Z")
+        self.assertEqual(f["System.CreatedBy"]["displayName"], "Normal Paulk")
+        self.assertEqual(f["System.AssignedTo"], "Invalid Value")   # like PATCH …__bypassRules-true.json
+        self.assertEqual(f["System.State"], "Closed")
+        self.assertNotIn("System.Title", f)
+        self.assertEqual(f["System.ChangedBy"]["uniqueName"], "fabrikamfiber4@hotmail.com")
+        # still refused with bypassRules: system-managed fields, bad tree paths
+        d = self.create("Task", {"System.Title": "x", "System.Parent": 1}, params={"bypassRules": "true"}, status=400)
+        self.assertIn("TF401326", d["message"])
+        self.create("Task", {"System.Title": "x", "System.AreaPath": "Nope"}, params={"bypassRules": "true"},
+                    status=400)
+        d = self.create("Task", {"System.Title": "x"}, params={"bypassRules": "maybe"}, status=400)
+        self.assertEqual(self.live_count(), n + 1)
+
+    def test_validate_only(self):
+        top = max(self.dump())
+        data = self.create("Bug", {"System.Title": "dry run", "System.AssignedTo": "Priya Raman"},
+                           params={"validateOnly": "true"})
+        self.assertEqual(data["id"], -1)
+        self.assertEqual(data["rev"], 1)
+        self.assertEqual(data["fields"]["System.AssignedTo"]["uniqueName"], "priya.raman@fabrikam.example")
+        self.assertEqual(max(self.dump()), top)
+        d = self.create("Bug", {"System.Title": ""}, params={"validateOnly": "true"}, status=400)
+        self.assertIn("TF401320", d["message"])
+        self.assertEqual(self.create("Bug", {"System.Title": "real"})["id"], top + 1)   # no id was used up
+        before = self.item(top + 1)
+        # update: answers the work item unchanged (PATCH …_validate_only.json)
+        got = self.update(top + 1, [{"op": "test", "path": "/rev", "value": 1},
+                                    {"op": "add", "path": "/fields/System.Title", "value": "won't stick"}],
+                          params={"validateOnly": "true"})
+        self.assertEqual((got["rev"], got["fields"]["System.Title"]), (1, "real"))
+        self.assertEqual(self.item(top + 1), before)
+        self.update(top + 1, [{"op": "add", "path": "/fields/System.AreaPath", "value": "x"}],
+                    params={"validateOnly": "true"}, status=400)
+
+    def test_concurrent_creates_get_distinct_ids(self):
+        import threading
+        n = self.live_count()
+        results, errors = [], []
+
+        def worker(k):
+            try:
+                st, resp, d = self.patch("POST", self.org + "/%s/_apis/wit/workitems/$Task" % GIT,
+                                         [{"op": "add", "path": "/fields/System.Title", "value": "par-%d" % k}])
+                (results if st == 200 else errors).append((k, d["id"] if st == 200 else d))
+            except Exception as exc:  # pragma: no cover
+                errors.append((k, exc))
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(40)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        ids = [i for _, i in results]
+        self.assertEqual(len(set(ids)), 40)
+        items = self.dump()
+        self.assertEqual(len(items), n + 40)
+        titles = sorted(items[i]["fields"]["System.Title"] for i in ids)
+        self.assertEqual(titles, sorted("par-%d" % k for k in range(40)))
+        self.assertEqual(sorted(self.where_ids("[System.Title] CONTAINS 'par-'")), sorted(ids))
+
+
+class UpdateTests(WriteTestCase):
+    def test_replace_remove_history_and_revisions(self):
+        wid = self.create("User Story", {"System.Title": "first", "System.Description": "<p>d</p>"})["id"]
+        t0 = self.item(wid)["fields"]["System.ChangedDate"]
+        data = self.update(wid, [{"op": "test", "path": "/rev", "value": 1},
+                                 {"op": "replace", "path": "/fields/System.Title", "value": "second"},
+                                 {"op": "remove", "path": "/fields/System.Description"},
+                                 {"op": "add", "path": "/fields/System.History", "value": "Moving on"}],
+                           pat=ZOE_PAT)
+        ex = example(WIT + "workItems/PATCH__wit_workitems__taskId_.json")
+        ex_cmp = dict(ex, _links=_links_of_example(ex["_links"]))
+        ex_cmp.pop("relations")
+        self.assertEqual(shape_errors(ex_cmp, data, loose={".fields"},
+                                      extra_ok={"workItemComments", "commentVersionRef"}), [])
+        f = data["fields"]
+        self.assertEqual((data["rev"], f["System.Rev"], f["System.Title"]), (2, 2, "second"))
+        self.assertNotIn("System.Description", f)
+        self.assertEqual(f["System.History"], "Moving on")
+        self.assertEqual(f["System.ChangedBy"]["uniqueName"], "zoe.unal@fabrikam.example")
+        self.assertEqual(f["System.CreatedBy"]["uniqueName"], "fabrikamfiber4@hotmail.com")
+        self.assertGreater(f["System.ChangedDate"], t0)
+        ref = data["commentVersionRef"]
+        self.assertEqual(set(ref), {"commentId", "version", "url"})
+        comments = self.ok("GET", self.org + "/%s/_apis/wit/workItems/%d/comments" % (GIT, wid),
+                           api_version="7.1-preview.4")
+        self.assertEqual([(c["id"], c["text"], c["createdBy"]["uniqueName"]) for c in comments["comments"]],
+                         [(ref["commentId"], "Moving on", "zoe.unal@fabrikam.example")])
+        # History lives in the revision that wrote it only
+        data = self.update(wid, [{"op": "add", "path": "/fields/Microsoft.VSTS.Common.Priority", "value": 1}])
+        self.assertNotIn("System.History", data["fields"])
+        self.assertNotIn("commentVersionRef", data)
+        revs = self.revs(wid)
+        self.assertEqual([r["rev"] for r in revs], [1, 2, 3])
+        self.assertEqual([r["fields"]["System.Title"] for r in revs], ["first", "second", "second"])
+        self.assertEqual(revs[1]["fields"]["System.History"], "Moving on")
+        # a patch that changes nothing stores nothing
+        same = self.update(wid, [{"op": "replace", "path": "/fields/System.Title", "value": "second"}])
+        self.assertEqual(same["rev"], 3)
+        self.assertEqual(len(self.revs(wid)), 3)
+        # a seeded item: its seed state is revision one of the history
+        seed = sorted(self.dump())[5]
+        rev0 = self.dump()[seed]["rev"]
+        self.update(seed, [{"op": "add", "path": "/fields/System.Title", "value": "renamed"}], project=GIT)
+        self.assertEqual([r["rev"] for r in self.revs(seed)], [rev0, rev0 + 1])
+        self.assertEqual(self.dump()[seed]["fields"]["System.Title"], "renamed")
+        self.assertIn(seed, self.where_ids("[System.Title] = 'renamed'"))
+
+    def test_test_rev_match_mismatch_and_atomicity(self):
+        wid = self.create("Task", {"System.Title": "guarded"})["id"]
+        self.update(wid, [{"op": "test", "path": "/rev", "value": 1},
+                          {"op": "add", "path": "/fields/System.Title", "value": "v2"}])
+        before = self.item(wid)
+        got, resp, d = self.patch("PATCH", self.org + "/_apis/wit/workitems/%d" % wid,
+                                  [{"op": "test", "path": "/rev", "value": 1},
+                                   {"op": "add", "path": "/fields/System.State", "value": "Closed"}])
+        self.assertEqual(got, 412, d)
+        self.vss_err(d, "TestPatchOperationFailedException",
+                     "VS403351: Test Operation for path /rev failed, value 2 was not equal to test value 1.")
+        self.assertEqual(self.item(wid), before)
+        self.assertEqual(len(self.revs(wid)), 2)
+        # string revs work as numbers
+        self.update(wid, [{"op": "test", "path": "/rev", "value": "2"},
+                          {"op": "add", "path": "/fields/System.State", "value": "Active"}])
+        # any failure anywhere in the patch: nothing changes
+        before = self.item(wid)
+        for bad in ({"op": "add", "path": "/fields/System.AreaPath", "value": "Nowhere"},
+                    {"op": "add", "path": "/fields/System.AssignedTo", "value": "Nobody"},
+                    {"op": "add", "path": "/fields/Nope", "value": 1},
+                    {"op": "test", "path": "/fields/System.Title", "value": "not the title"},
+                    {"op": "add", "path": "/relations/-", "value": {"rel": "System.LinkTypes.Hierarchy-Reverse",
+                                                                    "url": self.wi_url(999999)}}):
+            got, resp, d = self.patch("PATCH", self.org + "/_apis/wit/workitems/%d" % wid,
+                                      [{"op": "replace", "path": "/fields/System.Title", "value": "changed"},
+                                       {"op": "add", "path": "/fields/System.History", "value": "c"}, bad])
+            self.assertIn(got, (400, 404, 412), d)
+            self.assertEqual(self.item(wid), before, bad)
+        self.assertEqual(self.item(wid)["comments"], 0)
+        d = self.update(999999, [{"op": "add", "path": "/fields/System.Title", "value": "x"}], status=404)
+        self.assertEqual(d["message"], "TF401232: Work item 999999 does not exist, or you do not have "
+                         "permissions to read it.")
+
+    def test_state_transitions(self):
+        wid = self.create("User Story", {"System.Title": "flow"})["id"]
+        f = self.update(wid, [{"op": "add", "path": "/fields/System.State", "value": "active"}])["fields"]
+        self.assertEqual((f["System.State"], f["System.Reason"]), ("Active", "Implementation started"))
+        self.assertEqual(f["Microsoft.VSTS.Common.ActivatedBy"]["uniqueName"], "fabrikamfiber4@hotmail.com")
+        self.assertEqual(f["Microsoft.VSTS.Common.StateChangeDate"], f["System.ChangedDate"])
+        f = self.update(wid, [{"op": "add", "path": "/fields/System.State", "value": "Closed"},
+                              {"op": "add", "path": "/fields/System.Reason", "value": "Acceptance tests pass"}])["fields"]
+        self.assertEqual(f["Microsoft.VSTS.Common.ClosedDate"], f["System.ChangedDate"])
+        self.assertIn(wid, self.where_ids("[System.State] = 'Closed' AND [System.Id] = %d" % wid))
+        f = self.update(wid, [{"op": "add", "path": "/fields/System.State", "value": "New"}])["fields"]
+        self.assertNotIn("Microsoft.VSTS.Common.ClosedDate", f)
+        self.assertNotIn("Microsoft.VSTS.Common.ActivatedBy", f)
+        # a state the type does not have
+        task = self.create("Task", {"System.Title": "t"})["id"]
+        d = self.update(task, [{"op": "add", "path": "/fields/System.State", "value": "Resolved"}], status=400)
+        self.rule_err(d, "System.State", "The field 'State' contains the value 'Resolved' that is not in the "
+                      "list of supported values")
+        # a state of the type that the transitions map does not allow from here
+        epic = self.create("Epic", {"System.Title": "e"})["id"]
+        self.update(epic, [{"op": "add", "path": "/fields/System.State", "value": "Removed"}])
+        before = self.item(epic)
+        d = self.update(epic, [{"op": "add", "path": "/fields/System.State", "value": "Active"}], status=400)
+        self.rule_err(d, "System.State", "TF401320: Rule Error for field State. Error code: Required, HasValues, "
+                      "LimitedToValues, AllowsOldValue, InvalidListValue.")
+        self.assertEqual(self.item(epic), before)
+        self.assertEqual(self.update(epic, [{"op": "add", "path": "/fields/System.State", "value": "New"}])
+                         ["fields"]["System.State"], "New")
+        # changing the type keeps the state when the new type has it (PATCH …__bug1Id_2.json)
+        f = self.update(task, [{"op": "add", "path": "/fields/System.WorkItemType", "value": "Bug"}])["fields"]
+        self.assertEqual((f["System.WorkItemType"], f["System.State"]), ("Bug", "New"))
+        # bypassRules skips the transition rules
+        self.assertEqual(self.update(epic, [{"op": "add", "path": "/fields/System.State", "value": "Closed"}],
+                                     params={"bypassRules": "true"})["fields"]["System.State"], "Closed")
+
+    def test_parent_link_add_replace_remove(self):
+        epic = self.create("Epic", {"System.Title": "epic"})["id"]
+        feat = self.create("Feature", {"System.Title": "feature"})["id"]
+        other = self.create("Feature", {"System.Title": "other feature"})["id"]
+        feat_rev = self.item(feat)["rev"]
+        rel = {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": self.wi_url(feat),
+               "attributes": {"comment": "decomposition of work"}}
+        data = self.create("User Story", {"System.Title": "child"},
+                           ops=[{"op": "add", "path": "/relations/-", "value": rel}])
+        child = data["id"]
+        self.assertEqual(data["fields"]["System.Parent"], feat)
+        ex = example(WIT + "workItems/PATCH__wit_workitems__taskId_3.json")
+        self.assertEqual(shape_errors(ex["relations"], data["relations"], extra_ok={"name"}), [])
+        self.assertEqual(data["relations"], [{"rel": "System.LinkTypes.Hierarchy-Reverse",
+                                              "url": data["url"].rsplit("/", 1)[0] + "/%d" % feat,
+                                              "attributes": {"isLocked": False, "comment": "decomposition of work",
+                                                             "name": "Parent"}}])
+        # the parent got the child link, and a revision for it
+        pv = self.item(feat)
+        self.assertEqual(pv["rev"], feat_rev + 1)
+        self.assertEqual([(r["rel"], r["url"].rsplit("/", 1)[-1]) for r in pv["relations"]],
+                         [("System.LinkTypes.Hierarchy-Forward", str(child))])
+        got = self.ok("GET", self.org + "/_apis/wit/workitems/%d" % feat, params={"$expand": "relations"})
+        self.assertEqual(got["relations"][0]["attributes"]["comment"], "decomposition of work")
+        self.assertEqual(self.where_ids("[System.Parent] = %d" % feat), [child])
+        # a second parent is refused, in one patch or later
+        d = self.update(child, [{"op": "add", "path": "/relations/-",
+                                 "value": {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": self.wi_url(other)}}],
+                        status=400)
+        self.vss_err(d, "WorkItemLinkAddExtraParentException",
+                     "TF201036: You cannot add a Parent link between work items %d and %d because a work item "
+                     "can have only one Parent link." % (child, other))
+        d = self.create("Task", {"System.Title": "two parents"}, status=400, ops=[
+            {"op": "add", "path": "/relations/-", "value": {"rel": "System.LinkTypes.Hierarchy-Reverse",
+                                                            "url": self.wi_url(feat)}},
+            {"op": "add", "path": "/relations/-", "value": {"rel": "System.LinkTypes.Hierarchy-Reverse",
+                                                            "url": self.wi_url(other)}}])
+        self.assertEqual(d["typeKey"], "WorkItemLinkAddExtraParentException")
+        # replace the parent: remove /relations/0 then add
+        data = self.update(child, [{"op": "test", "path": "/rev", "value": 1},
+                                   {"op": "remove", "path": "/relations/0"},
+                                   {"op": "add", "path": "/relations/-",
+                                    "value": {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": self.wi_url(other)}}])
+        self.assertEqual((data["rev"], data["fields"]["System.Parent"]), (2, other))
+        self.assertEqual(self.item(feat)["relations"], [])
+        self.assertEqual(self.where_ids("[System.Parent] = %d" % other), [child])
+        # System.Parent itself is read-only
+        d = self.update(child, [{"op": "add", "path": "/fields/System.Parent", "value": feat}], status=400)
+        self.assertEqual(d["message"], "TF401326: Invalid field status 'ReadOnly' for field 'System.Parent'.")
+        # a child link from the parent's side; cycles are refused
+        data = self.update(epic, [{"op": "add", "path": "/relations/-",
+                                   "value": {"rel": "System.LinkTypes.Hierarchy-Forward", "url": self.wi_url(other)}}])
+        self.assertEqual(self.item(other)["fields"]["System.Parent"], epic)
+        d = self.update(epic, [{"op": "add", "path": "/relations/-",
+                                "value": {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": self.wi_url(child)}}],
+                        status=400)
+        self.assertIn("TF201035", d["message"])
+        d = self.update(feat, [{"op": "add", "path": "/relations/-",
+                                "value": {"rel": "System.LinkTypes.Hierarchy-Forward", "url": self.wi_url(child)}}],
+                        status=400)
+        self.assertIn("TF201036: You cannot add a Child link", d["message"])
+        d = self.update(child, [{"op": "add", "path": "/relations/-",
+                                 "value": {"rel": "System.LinkTypes.Hierarchy-Reverse", "url": self.wi_url(999999)}}],
+                        status=404)
+        self.assertEqual(d["typeKey"], "WorkItemLinkEndUnauthorizedAccessException")
+        # removing the only relation clears System.Parent
+        data = self.update(child, [{"op": "remove", "path": "/relations/0"}])
+        self.assertNotIn("System.Parent", data["fields"])
+        self.assertNotIn("relations", data)
+        self.update(child, [{"op": "remove", "path": "/relations/0"}], status=400)
+
+    def test_other_links_are_symmetric(self):
+        a = self.create("Task", {"System.Title": "a"})["id"]
+        b = self.create("Task", {"System.Title": "b"})["id"]
+        data = self.update(a, [{"op": "add", "path": "/relations/-", "value": {
+            "rel": "System.LinkTypes.Dependency-forward", "url": self.wi_url(b),
+            "attributes": {"comment": "Making a new link for the dependency"}}},
+            {"op": "add", "path": "/relations/-", "value": {"rel": "Hyperlink", "url": "http://example.com/x"}}])
+        self.assertEqual([r["rel"] for r in data["relations"]], ["System.LinkTypes.Dependency-Forward", "Hyperlink"])
+        bv = self.item(b)
+        self.assertEqual((bv["rev"], bv["relations"][0]["rel"], bv["relations"][0]["attributes"]["comment"]),
+                         (2, "System.LinkTypes.Dependency-Reverse", "Making a new link for the dependency"))
+        # edit the comment (PATCH …_4.json), then remove (…_5.json)
+        self.update(a, [{"op": "replace", "path": "/relations/0/attributes/comment", "value": "traceability"}])
+        self.assertEqual(self.item(b)["relations"][0]["attributes"]["comment"], "traceability")
+        data = self.update(a, [{"op": "remove", "path": "/relations/0"}])
+        self.assertEqual([r["rel"] for r in data["relations"]], ["Hyperlink"])
+        self.assertEqual(self.item(b)["relations"], [])
+
+    def test_method_override_and_project_scope(self):
+        wid = self.create("Task", {"System.Title": "o"})["id"]
+        got, resp, d = self.patch("POST", self.org + "/_apis/wit/workitems/%d" % wid,
+                                  [{"op": "add", "path": "/fields/System.Title", "value": "overridden"}],
+                                  headers={"X-HTTP-Method-Override": "PATCH"})
+        self.assertEqual((got, d["fields"]["System.Title"]), (200, "overridden"))
+        self.update(wid, [{"op": "add", "path": "/fields/System.Title", "value": "scoped"}], project=GIT)
+        got, resp, d = self.patch("PATCH", self.org + "/_apis/wit/workitems/%d" % wid,
+                                  [{"op": "add", "path": "/fields/System.Title", "value": "x"}],
+                                  ctype="application/json")
+        self.assertEqual(got, 415, d)
+        self.assertIn('for method type "PATCH"', d["message"])
+
+
+class DeleteTests(WriteTestCase):
+    def test_recycle_bin_restore_and_destroy(self):
+        parent = self.create("Feature", {"System.Title": "to delete"})["id"]
+        kid = self.create("User Story", {"System.Title": "kid"}, ops=[{"op": "add", "path": "/relations/-", "value": {
+            "rel": "System.LinkTypes.Hierarchy-Reverse", "url": self.wi_url(parent)}}])["id"]
+        n = self.live_count()
+        got, resp, d = self.call("DELETE", self.org + "/%s/_apis/wit/workitems/%d" % (GIT, parent))
+        self.assertEqual(got, 200, d)
+        ex = example(WIT + "recycleBin/PATCH__wit_recyclebin_restore.json")
+        # the recorded resource has api-1.0 identity strings; 7.1 sends IdentityRef objects
+        ex_fields = {k: v for k, v in ex["resource"]["fields"].items() if not k.endswith("By")}
+        ex_cmp = dict(ex, resource=dict(ex["resource"], fields=ex_fields,
+                                        _links=_links_of_example(ex["resource"]["_links"])))
+        self.assertEqual(shape_errors(ex_cmp, d, loose={".fields"}, extra_ok={"workItemComments"}), [])
+        self.assertEqual((d["id"], d["code"], d["type"], d["name"], d["project"]),
+                         (parent, 200, "Feature", "to delete", GIT))
+        self.assertEqual(d["deletedBy"], "Jamal Hartnett <fabrikamfiber4@hotmail.com>")
+        self.assertRegex(d["deletedDate"], r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d\d:\d\d [AP]M$")
+        # gone from WIQL, batches and GET; the child lost its parent
+        self.assertEqual(self.live_count(), n - 1)
+        self.assertEqual(self.where_ids("[System.Id] = %d" % parent), [])
+        self.err(404, "POST", self.org + "/_apis/wit/workitemsbatch", {"ids": [kid, parent]}, message="TF401232")
+        data = self.ok("POST", self.org + "/_apis/wit/workitemsbatch", {"ids": [kid, parent], "errorPolicy": "omit"})
+        self.assertEqual([v and v["id"] for v in data["value"]], [kid, None])
+        self.err(404, "GET", self.org + "/_apis/wit/workitems/%d" % parent, message="TF401232")
+        self.assertNotIn("System.Parent", self.item(kid)["fields"])
+        self.assertTrue(self.item(parent)["deleted"])
+        got, resp, d = self.call("DELETE", self.org + "/_apis/wit/workitems/%d" % parent)
+        self.assertEqual(got, 404, d)
+        self.update(parent, [{"op": "add", "path": "/fields/System.Title", "value": "x"}], status=404)
+        # the recycle bin
+        rb = self.ok("GET", self.org + "/%s/_apis/wit/recyclebin" % GIT)
+        ids = [v["id"] for v in rb["value"]]
+        self.assertIn(parent, ids)
+        self.assertEqual(rb["count"], len(ids))
+        live = self.dump()
+        seeded_deleted = [i for i in range(1, max(live)) if i not in live and i != parent]
+        self.assertTrue(seeded_deleted)
+        self.assertTrue(all(self.item(i)["deleted"] for i in seeded_deleted))
+        in_git = {i for i in seeded_deleted if self.item(i)["project"] == GIT}
+        self.assertEqual(set(ids), in_git | {parent})   # the seed's deleted items are in the bin too
+        ex_list = example(WIT + "recycleBin/GET__wit_recyclebin.json")
+        self.assertEqual(set(rb["value"][0]), set(ex_list[0]))
+        one = self.ok("GET", self.org + "/_apis/wit/recyclebin/%d" % parent)
+        self.assertEqual(one["id"], parent)
+        refs = self.ok("GET", self.org + "/%s/_apis/wit/recyclebin" % GIT, params={"ids": "%d,%d" % (parent, kid)})
+        self.assertEqual([(v["id"], v["code"]) for v in refs["value"]], [(parent, 200), (kid, 404)])
+        self.assertEqual(shape_errors(example(WIT + "recycleBin/GET__wit_recyclebin__ids_.json")[0],
+                                      refs["value"][0], extra_ok=()), ["$.id: expected string, got number (%d)" % parent])
+        # restore: back in queries, the child gets its parent back
+        got, resp, d = self.call("PATCH", self.org + "/_apis/wit/recyclebin/%d" % parent, {"isDeleted": False})
+        self.assertEqual(got, 200, d)
+        self.assertEqual(d["url"].rsplit("/", 2)[-2:], ["workItems", str(parent)])
+        self.assertEqual(self.where_ids("[System.Id] = %d" % parent), [parent])
+        self.assertEqual(self.item(kid)["fields"]["System.Parent"], parent)
+        self.assertEqual(self.live_count(), n)
+        got, resp, d = self.call("PATCH", self.org + "/_apis/wit/recyclebin/%d" % parent, {"isDeleted": False})
+        self.assertEqual(got, 404, d)
+        # destroy: gone for good, links to it too
+        got, resp, d = self.call("DELETE", self.org + "/_apis/wit/workitems/%d" % parent, params={"destroy": "true"})
+        self.assertEqual(got, 200, d)
+        self.item(parent, status=404)
+        self.assertNotIn("System.Parent", self.item(kid)["fields"])
+        self.assertEqual(self.item(kid)["relations"], [])
+        self.assertEqual(self.live_count(), n - 1)
+        # a recycled item destroyed from the bin
+        got, resp, d = self.call("DELETE", self.org + "/_apis/wit/workitems/%d" % kid)
+        self.assertEqual(got, 200)
+        got, resp, d = self.call("DELETE", self.org + "/%s/_apis/wit/recyclebin/%d" % (GIT, kid))
+        self.assertEqual((got, d), (204, ""))
+        self.item(kid, status=404)
+        self.assertNotIn(kid, [v["id"] for v in self.ok("GET", self.org + "/%s/_apis/wit/recyclebin" % GIT)["value"]])
+        # a new id is never reused
+        self.assertGreater(self.create("Task", {"System.Title": "after"})["id"], kid)
+
+
+class CommentTests(WriteTestCase):
+    def test_post_and_page_comments(self):
+        wid = self.create("Task", {"System.Title": "talk"})["id"]
+        path = self.org + "/%s/_apis/wit/workItems/%d/comments" % (GIT, wid)
+        posted = []
+        for k in range(5):
+            got, resp, c = self.call("POST", path, {"text": "comment %d" % k}, api_version="7.1-preview.4",
+                                     pat=ZOE_PAT if k == 4 else PAT)
+            self.assertEqual(got, 200, c)
+            posted.append(c)
+        ex = example(WIT + "comments/POST__wit_workitems__taskId__comments_create.json")
+        ex = dict(ex, id=ex.pop("commentId"))   # 7.1 renamed commentId to id (docs, caveat)
+        self.assertEqual(shape_errors(ex, posted[0]), [])
+        self.assertEqual(posted[4]["createdBy"]["uniqueName"], "zoe.unal@fabrikam.example")
+        self.assertEqual(self.item(wid)["rev"], 6)   # each comment is a revision with System.History
+        self.assertEqual(self.dump()[wid]["fields"]["System.History"], "comment 4")
+        # newest first, $top=2, continuation tokens until the end
+        page = self.ok("GET", path, params={"$top": "2"}, api_version="7.1-preview.4")
+        ex1 = example(WIT + "comments/GET__wit_workitems__issueId__comments_1.json")
+        ex1 = dict(ex1, comments=[dict(c, id=c.pop("commentId")) for c in [dict(x) for x in ex1["comments"]]])
+        self.assertEqual(shape_errors(ex1, page), [])
+        self.assertEqual(list(page), list(ex1))   # same key order too
+        seen, pages = [c["text"] for c in page["comments"]], 1
+        self.assertEqual((page["totalCount"], page["count"]), (5, 2))
+        while "continuationToken" in page:
+            self.assertIn("continuationToken=" + page["continuationToken"], page["nextPage"])
+            page = self.ok("GET", path, params={"continuationToken": page["continuationToken"]},
+                           api_version="7.1-preview.4")
+            seen += [c["text"] for c in page["comments"]]
+            pages += 1
+        ex2 = example(WIT + "comments/GET__wit_workitems__issueId__comments_2.json")
+        self.assertEqual(set(page), set(ex2))   # the last page has no token
+        self.assertEqual(seen, ["comment %d" % k for k in (4, 3, 2, 1, 0)])
+        self.assertEqual(pages, 3)
+        asc = self.ok("GET", path, params={"order": "asc", "$top": "3"}, api_version="7.1")
+        self.assertEqual([c["text"] for c in asc["comments"]], ["comment 0", "comment 1", "comment 2"])
+        by_ids = self.ok("GET", path, params={"ids": "%d,%d" % (posted[1]["id"], posted[3]["id"])},
+                         api_version="7.1-preview.4")
+        self.assertEqual([c["text"] for c in by_ids["comments"]], ["comment 1", "comment 3"])
+        one = self.ok("GET", path + "/%d" % posted[2]["id"], api_version="7.1-preview.4")
+        self.assertEqual(one, dict(posted[2]))
+        self.err(400, "GET", path, params={"continuationToken": "garbage"}, api_version="7.1-preview.4")
+        self.err(404, "GET", self.org + "/_apis/wit/workItems/999999/comments", message="TF401232",
+                 api_version="7.1-preview.4")
+        self.err(400, "POST", path, {"text": ""}, api_version="7.1-preview.4")
+        self.err(415, "POST", path, b'{"text": "x"}', headers={"Content-Type": "text/plain"},
+                 api_version="7.1-preview.4")
+        # a comment added during paging does not shift the pages
+        first = self.ok("GET", path, params={"$top": "2"}, api_version="7.1-preview.4")
+        self.call("POST", path, {"text": "late"}, api_version="7.1-preview.4")
+        nxt = self.ok("GET", path, params={"continuationToken": first["continuationToken"]},
+                      api_version="7.1-preview.4")
+        self.assertEqual([c["text"] for c in nxt["comments"]], ["comment 2", "comment 1"])
+        self.assertEqual(nxt["totalCount"], 6)
+
+
+class WorkItemTypeTests(WriteTestCase):
+    def test_types_states_and_fields_match_examples(self):
+        ex = example(WIT + "workItemTypes/GET__wit_workItemTypes.json")
+        data = self.ok("GET", self.org + "/%s/_apis/wit/workitemtypes" % GIT)
+
+        def no_transitions(body):   # their `actions` are null or a list: compared as values below
+            return dict(body, value=[{k: v for k, v in t.items() if k != "transitions"} for t in body["value"]])
+        self.assertEqual(shape_errors(no_transitions(ex), no_transitions(data), extra_ok={"states"}), [])
+        self.assertEqual([t["name"] for t in data["value"]], [t["name"] for t in ex["value"]])
+        for ours, theirs in zip(data["value"], ex["value"]):
+            self.assertEqual(ours["transitions"], theirs["transitions"])
+            self.assertEqual(ours["xmlForm"], theirs["xmlForm"])
+        bug = self.ok("GET", self.org + "/%s/_apis/wit/workitemtypes/bug" % GIT)
+        ex_bug = example(WIT + "workItemTypes/GET__wit_workItemTypes_Bug.json")
+        self.assertEqual(shape_errors(dict(ex_bug, transitions={}), dict(bug, transitions={}),
+                                      extra_ok={"states"}), [])
+        self.assertEqual(bug["transitions"], ex_bug["transitions"])
+        self.assertEqual([s["name"] for s in bug["states"]], ["New", "Active", "Resolved", "Closed"])
+        req = [f["referenceName"] for f in bug["fieldInstances"] if f["alwaysRequired"]]
+        self.assertIn("System.Title", req)
+        story = self.ok("GET", self.org + "/%s/_apis/wit/workitemtypes/User%%20Story/states" % GIT)
+        self.assertEqual(shape_errors(example(WIT + "workItemTypeStates/GET__workitem_type_states.json"), story), [])
+        self.assertEqual([(s["name"], s["category"]) for s in story["value"]],
+                         [("New", "Proposed"), ("Active", "InProgress"), ("Resolved", "Resolved"),
+                          ("Closed", "Completed"), ("Removed", "Removed")])
+        def no_defaults(body):   # defaultValue is null, a string or a number: checked as values below
+            return dict(body, value=[dict(f, defaultValue=None) for f in body["value"]])
+        fields = self.ok("GET", self.org + "/%s/_apis/wit/workitemtypes/Bug/fields" % GIT)
+        self.assertEqual(shape_errors(no_defaults(example(WIT + "workItemTypesField/GET__workItemType_fields.json")),
+                                      no_defaults(fields)), [])
+        expanded = self.ok("GET", self.org + "/%s/_apis/wit/workitemtypes/Bug/fields" % GIT, params={"$expand": "All"})
+        self.assertEqual(shape_errors(no_defaults(example(WIT + "workItemTypesField/GET__workItemType_fields_expand.json")),
+                                      no_defaults(expanded)), [])
+        state = next(f for f in fields["value"] if f["referenceName"] == "System.State")
+        self.assertEqual((state["defaultValue"], state["alwaysRequired"]), ("New", True))
+        sev = next(f for f in expanded["value"] if f["referenceName"] == "Microsoft.VSTS.Common.Severity")
+        self.assertEqual((sev["defaultValue"], len(sev["allowedValues"])), ("3 - Medium", 4))
+        one = self.ok("GET", self.org + "/%s/_apis/wit/workitemtypes/Bug/fields/System.IterationPath" % GIT)
+        self.assertEqual(shape_errors(example(WIT + "workItemTypesField/GET__workItemType_field.json"), one), [])
+        d = self.err(404, "GET", self.org + "/%s/_apis/wit/workitemtypes/Story" % GIT,
+                     type_key="WorkItemTypeNotFoundException")
+        self.assertEqual(d["message"], "VS402323: Work item type Story does not exist.")
+        self.err(404, "GET", self.org + "/_apis/wit/workitemtypes")
+
+
+class WriteControlAndFaultTests(WriteTestCase):
+    def test_control_views(self):
+        seed = sorted(self.dump())[0]
+        view = self.item(seed)
+        self.assertEqual(set(view), {"id", "rev", "deleted", "project", "fields", "relations", "links_hidden",
+                                     "comments", "revisions"})
+        self.assertEqual(view["fields"], self.dump()[seed]["fields"])
+        revs = self.revs(seed)
+        self.assertEqual([r["rev"] for r in revs], [view["rev"]])
+        self.assertEqual(self.control("GET", "/item/99999999")[0], 404)
+        self.assertEqual(self.control("GET", "/item/abc")[0], 400)
+        self.assertEqual(self.control("GET", "/revisions/99999999")[0], 404)
+
+    def test_faults_apply_to_writes_and_process_first(self):
+        path = self.org + "/%s/_apis/wit/workitems/$Task" % GIT
+        ops = [{"op": "add", "path": "/fields/System.Title", "value": "exactly once"}]
+        n = self.live_count()
+        self.control("POST", "/faults", {"rules": [{"path": "/_apis/wit/workitems/$", "method": "POST",
+                                                    "first": 1, "action": "503"}]})
+        got, resp, d = self.patch("POST", path, ops)
+        self.assertEqual(got, 503)
+        self.assertEqual(self.live_count(), n)     # failed before the work: nothing stored
+        got, resp, d = self.patch("POST", path, ops)
+        self.assertEqual(got, 200)
+        self.assertEqual(self.live_count(), n + 1)
+        # the outcome-unknown case: stored, then the connection drops
+        for rule in ({"action": "reset", "process": True}, {"action": "504", "process": True},
+                     {"action": "truncate"}):
+            rule = dict(rule, path="/_apis/wit/workitems/$", method="POST", first=1)
+            self.assertEqual(self.control("POST", "/faults", {"rules": [rule]})[0], 200)
+            try:
+                got, resp, d = self.patch("POST", path, ops)
+                self.assertNotEqual(got, 200, rule)
+            except (OSError, http.client.HTTPException, ValueError):
+                pass
+        self.assertEqual(len(self.where_ids("[System.Title] = 'exactly once'")), 4)
+        self.assertEqual(self.control("POST", "/faults", {"rules": [{"action": "reset", "process": 1}]})[0], 400)
+        log = self.control("GET", "/log")[1]
+        self.assertIn("reset", [e.get("fault") for e in log])
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
