@@ -287,9 +287,7 @@ SQLRETURN drv_set_stmt_attr(drv_stmt *s, SQLINTEGER attr, SQLPOINTER val, SQLINT
     case SQL_ATTR_PARAMSET_SIZE:
         if (v < 1)
             return diag_err(d, "HY024", "SQL_ATTR_PARAMSET_SIZE must be at least 1");
-        if (v > 1)
-            return diag_err(d, "HYC00", "Arrays of parameters are not supported yet; execute once per row");
-        s->paramset_size = v;
+        s->paramset_size = v; /* arrays: params.c */
         return SQL_SUCCESS;
     case SQL_ATTR_PARAM_BIND_TYPE:
         s->param_bind_type = v;

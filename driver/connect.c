@@ -169,6 +169,7 @@ static SQLRETURN connect_with_map(drv_dbc *c, cs_map *m, const drv_strout *out, 
     azdo_error err;
     azdo_session *sess = NULL;
     char *outstr = NULL;
+    int array_partial_error = 0;
 
     azdo_config_defaults(&cfg);
     azdo_error_clear(&err);
@@ -187,6 +188,10 @@ static SQLRETURN connect_with_map(drv_dbc *c, cs_map *m, const drv_strout *out, 
     }
 
     if (cs_to_config(m, &cfg, &err) != AZDO_OK) {
+        rc = diag_azdo(&c->h.diag, &err, DIAG_CTX_CONNECT);
+        goto done;
+    }
+    if (cs_array_partial_failure(m, &array_partial_error, &err) != AZDO_OK) { /* cs_to_config checked it */
         rc = diag_azdo(&c->h.diag, &err, DIAG_CTX_CONNECT);
         goto done;
     }
@@ -236,6 +241,7 @@ static SQLRETURN connect_with_map(drv_dbc *c, cs_map *m, const drv_strout *out, 
                            "String data, right truncated: the output connection string did not fit");
     }
 
+    c->array_partial_error = array_partial_error;
     pthread_mutex_lock(&c->cancel_lock);
     c->session = sess;
     pthread_mutex_unlock(&c->cancel_lock);

@@ -28,13 +28,16 @@
 #define MAX_RETRY_COUNT 20
 #define DEFAULT_RETRY_MAX_WAIT_S 300L
 #define MAX_TRACE_LEVEL 2
+#define MAX_CONCURRENCY 64
 
 const char *const cs_dsn_keys[] = {
     "Organization", "Url", "Project", "PWD", "PAT", "ApiVersion", "Timeout",
     "AuthScheme", "AccessToken", "TenantId", "ClientId", "ClientSecret", "RefreshToken",
     "RedirectUri", "TokenUrl", "TokenFile",
     "RetryCountMax", "RetryStatusCodeList", "RetryMultiplyWaitTime", "RetryMaxWaitSeconds",
-    "CAFile", "Proxy", "TraceFile", "TraceLevel", NULL,
+    "CAFile", "Proxy", "TraceFile", "TraceLevel",
+    "DefaultWorkItemType", "DeleteMode", "ValidateOnly", "BypassRules", "SuppressNotifications",
+    "MaxConcurrency", "ArrayPartialFailure", NULL,
 };
 
 /* Keys whose values are secrets: never quoted, repeated in the out string
@@ -758,6 +761,9 @@ azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err)
     const char *retry_wait = nonempty(cs_get(m, "RetryMaxWaitSeconds"));
     const char *proxy = nonempty(cs_get(m, "Proxy"));
     const char *trace_level = nonempty(cs_get(m, "TraceLevel"));
+    const char *delete_mode = nonempty(cs_get(m, "DeleteMode"));
+    const char *max_conc = nonempty(cs_get(m, "MaxConcurrency"));
+    static const char *const write_bools[] = {"ValidateOnly", "BypassRules", "SuppressNotifications"};
     long v;
 
     azdo_config_defaults(&c);
@@ -931,6 +937,56 @@ azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err)
         c.trace_level = (int)v;
     }
 
+    /* ---- writing work items ---- */
+    if (dup_opt(nonempty(cs_get(m, "DefaultWorkItemType")), &c.default_work_item_type) != 0)
+        goto nomem;
+    if (delete_mode) {
+        if (strcasecmp(delete_mode, "Recycle") == 0) {
+            c.delete_destroy = 0;
+        } else if (strcasecmp(delete_mode, "Destroy") == 0) {
+            c.delete_destroy = 1;
+        } else {
+            k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                               "DeleteMode: '%.40s' is not valid; use Recycle (the default: deleted work "
+                               "items go to the recycle bin) or Destroy (deleted permanently)",
+                               delete_mode);
+            goto fail;
+        }
+    }
+    for (size_t i = 0; i < sizeof write_bools / sizeof write_bools[0]; i++) {
+        const char *val = nonempty(cs_get(m, write_bools[i]));
+        if (!val)
+            continue;
+        int b = parse_bool(val);
+        if (b < 0) {
+            k = azdo_error_set(err, AZDO_ERR_CONFIG,
+                               "%s: '%.40s' is not valid; use 1 or 0 (also true/false, yes/no, on/off)",
+                               write_bools[i], val);
+            goto fail;
+        }
+        if (i == 0)
+            c.validate_only = b;
+        else if (i == 1)
+            c.bypass_rules = b;
+        else
+            c.suppress_notifications = b;
+    }
+    if (max_conc) {
+        if (!parse_whole(max_conc, 1, MAX_CONCURRENCY, &v)) {
+            k = range_error(err, "MaxConcurrency", max_conc, 1, MAX_CONCURRENCY, "requests");
+            goto fail;
+        }
+        c.max_concurrency = (int)v;
+    }
+    /* a driver-side setting (not in azdo_config): only checked here; connect.c
+     * reads it with cs_array_partial_failure */
+    {
+        int apf;
+        k = cs_array_partial_failure(m, &apf, err);
+        if (k != AZDO_OK)
+            goto fail;
+    }
+
     /* last: the credentials the scheme needs */
     k = check_scheme_keys(&c, err);
     if (k != AZDO_OK)
@@ -944,6 +1000,23 @@ nomem:
 fail:
     azdo_config_clear(&c);
     return k;
+}
+
+azdo_errkind cs_array_partial_failure(const cs_map *m, int *error_mode, azdo_error *err)
+{
+    const char *v = nonempty(cs_get(m, "ArrayPartialFailure"));
+    *error_mode = 0;
+    if (!v || strcasecmp(v, "Info") == 0)
+        return AZDO_OK;
+    if (strcasecmp(v, "Error") == 0) {
+        *error_mode = 1;
+        return AZDO_OK;
+    }
+    return azdo_error_set(err, AZDO_ERR_CONFIG,
+                          "ArrayPartialFailure: '%.40s' is not valid; use Info (the default: a parameter array "
+                          "in which some rows failed returns SQL_SUCCESS_WITH_INFO) or Error (it returns "
+                          "SQL_ERROR; the other rows are still written)",
+                          v);
 }
 
 /* ---- out connection string --------------------------------------------- */
@@ -1081,6 +1154,28 @@ char *cs_out_string(const cs_map *m, const azdo_config *cfg)
     if (nonempty(cs_get(m, "TraceLevel"))) {
         snprintf(t, sizeof t, "%d", cfg->trace_level);
         add_pair(&b, "TraceLevel", t);
+    }
+
+    /* writing: when set, normalized */
+    if (cfg->default_work_item_type)
+        add_pair(&b, "DefaultWorkItemType", cfg->default_work_item_type);
+    if (nonempty(cs_get(m, "DeleteMode")))
+        add_pair(&b, "DeleteMode", cfg->delete_destroy ? "Destroy" : "Recycle");
+    if (nonempty(cs_get(m, "ValidateOnly")))
+        add_pair(&b, "ValidateOnly", cfg->validate_only ? "1" : "0");
+    if (nonempty(cs_get(m, "BypassRules")))
+        add_pair(&b, "BypassRules", cfg->bypass_rules ? "1" : "0");
+    if (nonempty(cs_get(m, "SuppressNotifications")))
+        add_pair(&b, "SuppressNotifications", cfg->suppress_notifications ? "1" : "0");
+    if (nonempty(cs_get(m, "MaxConcurrency"))) {
+        snprintf(t, sizeof t, "%d", cfg->max_concurrency);
+        add_pair(&b, "MaxConcurrency", t);
+    }
+    if (nonempty(cs_get(m, "ArrayPartialFailure"))) {
+        int apf = 0;
+        azdo_error e;
+        if (cs_array_partial_failure(m, &apf, &e) == AZDO_OK)
+            add_pair(&b, "ArrayPartialFailure", apf ? "Error" : "Info");
     }
 
     for (size_t i = 0; i < m->n; i++) {

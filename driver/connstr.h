@@ -134,9 +134,28 @@ int cs_is_secret_key(const char *key);
  *                 an authenticating proxy), no path, query or fragment.
  *   TraceFile     a path, taken as given.
  *   TraceLevel    0..2; default 1 when TraceFile is set, else 0.
+ *   DefaultWorkItemType  taken as given (the type of an INSERT row without
+ *                 WorkItemType).
+ *   DeleteMode    Recycle (default) | Destroy, any case.
+ *   ValidateOnly, BypassRules, SuppressNotifications  booleans like
+ *                 RetryMultiplyWaitTime; default 0.
+ *   MaxConcurrency 1..64, default 8.
+ *   ArrayPartialFailure  Info (default) | Error, any case: checked here, but
+ *                 a driver-side setting, not in azdo_config (see
+ *                 cs_array_partial_failure).
  * login_timeout_s is not a key: connect.c sets it from SQL_ATTR_LOGIN_TIMEOUT.
  */
 azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err);
+
+/*
+ * ArrayPartialFailure (driver-side, not part of azdo_config): *error_mode = 1
+ * for Error, 0 for Info or when absent/empty (any case).  A parameter array in
+ * which some rows failed and others were written returns SQL_ERROR in Error
+ * mode, SQL_SUCCESS_WITH_INFO (the ODBC rule) in Info mode (params.c).
+ * Returns AZDO_OK, or AZDO_ERR_CONFIG with a message naming the key (*error_mode
+ * is then 0).
+ */
+azdo_errkind cs_array_partial_failure(const cs_map *m, int *error_mode, azdo_error *err);
 
 /*
  * The out connection string for SQLDriverConnect: DSN= (or DRIVER=), UID if
@@ -145,8 +164,10 @@ azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err);
  * AccessToken / ClientSecret / RefreshToken likewise only when the
  * application supplied that key, TenantId, ClientId, RedirectUri, TokenUrl,
  * TokenFile when set, ApiVersion, Timeout, the Retry* keys and TraceLevel
- * when set (normalized), CAFile, Proxy, TraceFile when set, then the
- * application's unknown keys.  malloc'd (the caller zeroes and frees it: it
+ * when set (normalized), CAFile, Proxy, TraceFile when set, the write keys
+ * (DefaultWorkItemType, DeleteMode, ValidateOnly, BypassRules,
+ * SuppressNotifications, MaxConcurrency, ArrayPartialFailure) when set
+ * (normalized), then the application's unknown keys.  malloc'd (the caller zeroes and frees it: it
  * may hold secrets); NULL when memory runs out.
  */
 char *cs_out_string(const cs_map *m, const azdo_config *cfg);

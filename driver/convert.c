@@ -903,3 +903,67 @@ cv_rc cv_from_c(SQLSMALLINT ctype, SQLSMALLINT sql_type, const void *ptr, SQLLEN
         return cv_ctype_check(ctype) < 0 ? CV_ERR_UNSUPPORTED : CV_ERR_BADTYPE;
     }
 }
+
+cv_rc cv_numeric_to_text(const SQL_NUMERIC_STRUCT *n, int scale, char *buf, size_t cap)
+{
+    unsigned char v[SQL_MAX_NUMERIC_LEN];
+    char digits[48];
+    size_t nd = 0;
+    if (scale > 38 || scale < -38 || cap < CV_NUMERIC_TEXT_MAX)
+        return CV_ERR_RANGE;
+    memcpy(v, n->val, sizeof v);
+    /* repeated division of the little-endian 128-bit magnitude by 10 */
+    for (;;) {
+        int zero = 1;
+        unsigned rem = 0;
+        for (int i = SQL_MAX_NUMERIC_LEN - 1; i >= 0; i--) {
+            unsigned cur = (rem << 8) | v[i];
+            v[i] = (unsigned char)(cur / 10);
+            rem = cur % 10;
+            if (v[i])
+                zero = 0;
+        }
+        digits[nd++] = (char)('0' + rem);
+        if (zero)
+            break;
+    }
+    /* digits[] holds the magnitude least significant first; drop leading zeros */
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    int is_zero = nd == 1 && digits[0] == '0';
+    size_t o = 0;
+    if (!n->sign && !is_zero)
+        buf[o++] = '-';
+    if (scale <= 0) {
+        for (size_t i = nd; i-- > 0;)
+            buf[o++] = digits[i];
+        if (!is_zero)
+            for (int i = 0; i < -scale; i++)
+                buf[o++] = '0';
+    } else {
+        size_t sc = (size_t)scale;
+        if (nd <= sc) {
+            buf[o++] = '0';
+            buf[o++] = '.';
+            for (size_t i = nd; i < sc; i++)
+                buf[o++] = '0';
+            for (size_t i = nd; i-- > 0;)
+                buf[o++] = digits[i];
+        } else {
+            for (size_t i = nd; i-- > sc;)
+                buf[o++] = digits[i];
+            buf[o++] = '.';
+            for (size_t i = sc; i-- > 0;)
+                buf[o++] = digits[i];
+        }
+    }
+    buf[o] = '\0';
+    return CV_OK;
+}
+
+void cv_guid_to_text(const SQLGUID *g, char *buf)
+{
+    snprintf(buf, 37, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned)g->Data1,
+             (unsigned)g->Data2, (unsigned)g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3],
+             g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);
+}

@@ -119,6 +119,17 @@ typedef struct cv_param {
  * become numbers.  ctype must not be SQL_C_DEFAULT (resolve it first).
  */
 cv_rc cv_from_c(SQLSMALLINT ctype, SQLSMALLINT sql_type, const void *ptr, SQLLEN len, cv_param *out);
+
+/*
+ * SQL_C_NUMERIC parameters (pyodbc binds Decimal values so): the decimal
+ * text of n at the given scale ('-' when sign is 0, '.' when scale > 0,
+ * trailing zeros when scale < 0), e.g. val 12345, scale 2 -> "123.45".
+ * buf needs CV_NUMERIC_TEXT_MAX bytes; CV_ERR_RANGE for |scale| > 38.
+ */
+#define CV_NUMERIC_TEXT_MAX 84
+cv_rc cv_numeric_to_text(const SQL_NUMERIC_STRUCT *n, int scale, char *buf, size_t cap);
+/* SQL_C_GUID parameters: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (lower case); buf needs 37 bytes. */
+void cv_guid_to_text(const SQLGUID *g, char *buf);
 void cv_param_free(cv_param *p);
 
 #endif

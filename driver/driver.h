@@ -51,10 +51,6 @@ SQLRETURN drv_disconnect(drv_dbc *c);
 SQLRETURN drv_prepare(drv_stmt *s, const char *sql, SQLLEN len);
 SQLRETURN drv_execute(drv_stmt *s);
 SQLRETURN drv_exec_direct(drv_stmt *s, const char *sql, SQLLEN len);
-SQLRETURN drv_num_params(drv_stmt *s, SQLSMALLINT *n);
-SQLRETURN drv_bind_parameter(drv_stmt *s, SQLUSMALLINT num, SQLSMALLINT io, SQLSMALLINT ctype,
-                             SQLSMALLINT sql_type, SQLULEN col_size, SQLSMALLINT digits,
-                             SQLPOINTER ptr, SQLLEN buflen, SQLLEN *ind);
 SQLRETURN drv_row_count(drv_stmt *s, SQLLEN *n);
 SQLRETURN drv_more_results(drv_stmt *s);
 SQLRETURN drv_free_stmt(drv_stmt *s, SQLUSMALLINT option);
@@ -70,10 +66,41 @@ SQLRETURN drv_set_cursor_name(drv_stmt *s, const char *name, SQLLEN len);
  * path, and types the result columns from catcols. */
 SQLRETURN stmt_exec_internal(drv_stmt *s, const char *sql, const char *const *args, int nargs,
                              const drv_catcol *catcols);
-/* One sqlite3_step with cancel/timeout bookkeeping; posts nothing. */
+/* One sqlite3_step with cancel/timeout bookkeeping and the statement's
+ * write intent; posts nothing.  stmt_step uses SQL_ATTR_QUERY_TIMEOUT,
+ * stmt_step_timeout the given seconds (0 = none). */
 int stmt_step(drv_stmt *s);
-/* Posts the diagnostic for a failed prepare/step rc; returns SQL_ERROR. */
+int stmt_step_timeout(drv_stmt *s, long timeout_s);
+/* Posts the diagnostic for a failed prepare/step rc (to the statement, or to
+ * d); returns SQL_ERROR. */
 SQLRETURN stmt_sqlite_error(drv_stmt *s, int rc, SQLLEN row);
+SQLRETURN stmt_sqlite_error_to(drv_stmt *s, drv_diag *d, int rc, SQLLEN row);
+/* The first step of one execution whose parameters are bound (cursor, row
+ * count, SQL_NO_DATA, status[0]). */
+SQLRETURN stmt_first_step(drv_stmt *s);
+/* INSERT/REPLACE/UPDATE/DELETE (after WITH) that writes: SQLRowCount counts it. */
+int stmt_is_dml(drv_stmt *s);
+
+/* params.c: parameters, parameter arrays, data-at-execution */
+SQLRETURN drv_num_params(drv_stmt *s, SQLSMALLINT *n);
+SQLRETURN drv_bind_parameter(drv_stmt *s, SQLUSMALLINT num, SQLSMALLINT io, SQLSMALLINT ctype,
+                             SQLSMALLINT sql_type, SQLULEN col_size, SQLSMALLINT digits,
+                             SQLPOINTER ptr, SQLLEN buflen, SQLLEN *ind);
+SQLRETURN drv_describe_param(drv_stmt *s, SQLUSMALLINT num, SQLSMALLINT *type, SQLULEN *size,
+                             SQLSMALLINT *digits, SQLSMALLINT *nullable);
+/* Executes the prepared VM with the application's parameters: one set, or
+ * SQL_ATTR_PARAMSET_SIZE sets; SQL_NEED_DATA when values come by SQLPutData. */
+SQLRETURN stmt_execute_params(drv_stmt *s);
+SQLRETURN drv_param_data(drv_stmt *s, SQLPOINTER *value);
+SQLRETURN drv_put_data(drv_stmt *s, SQLPOINTER data, SQLLEN len);
+/* Parameter record i (1-based), grown on demand; NULL when out of memory (nothing posted). */
+drv_param *stmt_param(drv_stmt *s, int i);
+
+/* desc.c: SQLGetDescField / SQLSetDescField on the implicit descriptors */
+SQLRETURN drv_get_desc_field(drv_desc *d, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
+                             SQLINTEGER buflen, SQLINTEGER *outlen);
+SQLRETURN drv_set_desc_field(drv_desc *d, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
+                             SQLINTEGER len);
 
 /* results.c */
 SQLRETURN drv_fetch(drv_stmt *s);

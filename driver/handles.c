@@ -171,6 +171,23 @@ SQLRETURN stmt_leave(drv_stmt *s, SQLRETURN rc)
     return rc;
 }
 
+drv_desc *desc_enter(SQLHDESC h)
+{
+    if (!handle_is(h, SQL_HANDLE_DESC))
+        return NULL;
+    drv_desc *d = h;
+    pthread_mutex_lock(&d->stmt->dbc->lock);
+    diag_clear(&d->h.diag);
+    return d;
+}
+
+SQLRETURN desc_leave(drv_desc *d, SQLRETURN rc)
+{
+    d->h.diag.retcode = rc;
+    pthread_mutex_unlock(&d->stmt->dbc->lock);
+    return rc;
+}
+
 drv_hdr *hdr_enter(SQLSMALLINT type, SQLHANDLE h, pthread_mutex_t **unlock)
 {
     *unlock = NULL;
@@ -389,6 +406,7 @@ void stmt_reset_cursor(drv_stmt *s)
 
 void stmt_drop_vm(drv_stmt *s)
 {
+    stmt_dae_reset(s);
     stmt_reset_cursor(s);
     stmt_forget_cols(s);
     if (s->vm)
@@ -398,6 +416,8 @@ void stmt_drop_vm(drv_stmt *s)
     s->executed = 0;
     s->catcols = NULL;
     s->internal_params = 0;
+    s->kind = SQLK_EMPTY;
+    s->write_intent = 0;
     s->row_count = -1;
 }
 

@@ -28,6 +28,7 @@
 #include "../sql/azdo_session.h"
 #include "convert.h"
 #include "diag.h"
+#include "sqlscan.h"
 #include "types.h"
 
 typedef struct drv_env drv_env;
@@ -63,6 +64,10 @@ struct drv_dbc {
     SQLPOINTER quiet_mode;
     char *current_catalog;
 
+    /* driver-side connection keys (connstr.h), set at each connect */
+    int array_partial_error;  /* ArrayPartialFailure=Error: an array in which some rows failed returns
+                                 SQL_ERROR, not SQL_SUCCESS_WITH_INFO (params.c report()) */
+
     /* identity for SQLGetInfo (no secrets here) */
     char *dsn;                /* "" when DSN-less */
     char *base_url;
@@ -94,20 +99,40 @@ typedef struct drv_bind {   /* one bound column */
     SQLLEN *ind;
 } drv_bind;
 
-typedef struct drv_param {  /* one bound parameter */
+typedef struct drv_param {  /* one bound parameter (APD + IPD record) */
     int bound;
     SQLSMALLINT io, ctype, sql_type, digits;
     SQLULEN col_size;
-    SQLPOINTER ptr;
-    SQLLEN buflen;
-    SQLLEN *ind;
+    SQLPOINTER ptr;         /* SQL_DESC_DATA_PTR */
+    SQLLEN buflen;          /* SQL_DESC_OCTET_LENGTH: element size of char/binary column-wise arrays */
+    SQLLEN *ind;            /* SQL_DESC_INDICATOR_PTR */
+    SQLLEN *len_ptr;        /* SQL_DESC_OCTET_LENGTH_PTR (SQLBindParameter sets both to the same) */
+    SQLSMALLINT num_precision; /* APD SQL_DESC_PRECISION / SCALE: SQL_C_NUMERIC values */
+    SQLSMALLINT num_scale;
+    int num_scale_set;      /* scale set through SQLSetDescField (else the struct's own) */
 } drv_param;
+
+/* One data-at-execution value (SQLParamData / SQLPutData). */
+typedef struct drv_dae {
+    SQLULEN row;            /* 0-based parameter set */
+    int param;              /* 1-based parameter */
+    int put;                /* SQLPutData was called for it */
+    int is_null;            /* SQLPutData(SQL_NULL_DATA) */
+    char *buf;
+    size_t len, cap;
+} drv_dae;
 
 /* Minimal implicit descriptors: the DM asks for their handles at SQLAllocHandle(STMT). */
 struct drv_desc {
     drv_hdr h;
     drv_stmt *stmt;
     SQLINTEGER kind;        /* SQL_ATTR_APP_ROW_DESC, … */
+};
+
+enum drv_dae_state {
+    DAE_NONE = 0,
+    DAE_NEED,       /* SQLExecute/SQLExecDirect returned SQL_NEED_DATA: SQLParamData next */
+    DAE_PUT         /* SQLParamData returned SQL_NEED_DATA: SQLPutData for dae[dae_cur] */
 };
 
 enum drv_row_state {
@@ -142,6 +167,14 @@ struct drv_stmt {
     drv_param *params;
     int nparams;
     int internal_params;    /* the driver bound the parameters itself (catalog SQL) */
+    sqlscan_kind kind;      /* of the prepared text (sqlscan.h) */
+    int write_intent;       /* UPDATE or DELETE: azdo_session_set_write_intent before prepare and step */
+
+    /* data-at-execution: DAE_NONE, or SQLExecute/SQLParamData returned SQL_NEED_DATA */
+    int dae_state;
+    drv_dae *dae;           /* the values asked for, in row-major order */
+    size_t ndae;
+    size_t dae_cur;         /* the value SQLPutData adds to (dae_state == DAE_PUT) */
 
     /* SQLGetData progress on the current row */
     int gd_col;             /* column being read in parts, 0 = none */
@@ -162,8 +195,9 @@ struct drv_stmt {
     SQLUSMALLINT *param_operation_ptr;
     char *cursor_name;
 
-    /* cancel and timeout; executing is guarded by dbc->cancel_lock */
+    /* cancel and timeout; executing and batch_executing are guarded by dbc->cancel_lock */
     int executing;
+    int batch_executing;    /* a parameter array runs (between its steps too) */
     int cancel_requested;
     int timed_out;
     double deadline;        /* monotonic seconds; 0 = none */
@@ -187,6 +221,9 @@ SQLRETURN stmt_leave(drv_stmt *s, SQLRETURN rc);
 /* For the diagnostic functions: validates and locks without clearing.
  * *unlock receives the mutex to release (may be NULL for descriptors of freed statements). */
 drv_hdr *hdr_enter(SQLSMALLINT type, SQLHANDLE h, pthread_mutex_t **unlock);
+/* Descriptors lock their statement's connection. */
+drv_desc *desc_enter(SQLHDESC h);
+SQLRETURN desc_leave(drv_desc *d, SQLRETURN rc);
 
 /* ---- lifetime (handles.c) ---- */
 SQLRETURN drv_alloc_handle(SQLSMALLINT type, SQLHANDLE in, SQLHANDLE *out);
@@ -199,6 +236,7 @@ void stmt_reset_cursor(drv_stmt *s);   /* close the result set, keep the prepare
 void stmt_drop_vm(drv_stmt *s);        /* finalize the VM and forget columns */
 void stmt_forget_cols(drv_stmt *s);
 void stmt_gd_reset(drv_stmt *s);
+void stmt_dae_reset(drv_stmt *s);      /* forget a data-at-execution sequence (params.c) */
 /* Is the statement usable (connection open)?  Posts 08003 when not. */
 int stmt_check_connected(drv_stmt *s);
 sqlite3 *stmt_db(drv_stmt *s);

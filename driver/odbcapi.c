@@ -182,6 +182,41 @@ SQLRETURN SQL_API SQLBindParameter(SQLHSTMT h, SQLUSMALLINT num, SQLSMALLINT io,
     STMT_CALL(h, drv_bind_parameter(s, num, io, ctype, sql_type, col_size, digits, ptr, buflen, ind));
 }
 
+SQLRETURN SQL_API SQLDescribeParam(SQLHSTMT h, SQLUSMALLINT num, SQLSMALLINT *type, SQLULEN *size,
+                                   SQLSMALLINT *digits, SQLSMALLINT *nullable)
+{
+    STMT_CALL(h, drv_describe_param(s, num, type, size, digits, nullable));
+}
+
+SQLRETURN SQL_API SQLParamData(SQLHSTMT h, SQLPOINTER *value)
+{
+    STMT_CALL(h, drv_param_data(s, value));
+}
+
+SQLRETURN SQL_API SQLPutData(SQLHSTMT h, SQLPOINTER data, SQLLEN len)
+{
+    STMT_CALL(h, drv_put_data(s, data, len));
+}
+
+/* No descriptor field the driver supports is a string: the W forms are the same calls. */
+SQLRETURN SQL_API SQLGetDescField(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
+                                  SQLINTEGER buflen, SQLINTEGER *outlen)
+{
+    drv_desc *d = desc_enter(h);
+    if (!d)
+        return SQL_INVALID_HANDLE;
+    return desc_leave(d, drv_get_desc_field(d, rec, field, val, buflen, outlen));
+}
+
+SQLRETURN SQL_API SQLSetDescField(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
+                                  SQLINTEGER len)
+{
+    drv_desc *d = desc_enter(h);
+    if (!d)
+        return SQL_INVALID_HANDLE;
+    return desc_leave(d, drv_set_desc_field(d, rec, field, val, len));
+}
+
 SQLRETURN SQL_API SQLNumResultCols(SQLHSTMT h, SQLSMALLINT *n)
 {
     STMT_CALL(h, drv_num_result_cols(s, n));

@@ -386,3 +386,23 @@ SQLRETURN SQL_API SQLGetDiagFieldW(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT re
 {
     return drv_get_diag_field(type, h, rec, field, info, buflen, outlen, 1);
 }
+
+/* ---- descriptors (no string field is supported: as the A forms) ---------------- */
+
+SQLRETURN SQL_API SQLGetDescFieldW(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
+                                   SQLINTEGER buflen, SQLINTEGER *outlen)
+{
+    drv_desc *d = desc_enter(h);
+    if (!d)
+        return SQL_INVALID_HANDLE;
+    return desc_leave(d, drv_get_desc_field(d, rec, field, val, buflen, outlen));
+}
+
+SQLRETURN SQL_API SQLSetDescFieldW(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
+                                   SQLINTEGER len)
+{
+    drv_desc *d = desc_enter(h);
+    if (!d)
+        return SQL_INVALID_HANDLE;
+    return desc_leave(d, drv_set_desc_field(d, rec, field, val, len));
+}

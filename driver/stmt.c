@@ -1,13 +1,17 @@
 /*
- * stmt.c — preparing and executing statements, parameters, cancel,
- * transactions, and the small statement-level calls.
+ * stmt.c — preparing and executing statements, cancel, transactions, and
+ * the small statement-level calls (parameters and parameter arrays:
+ * params.c).
  *
  * How execution works: SQLPrepare compiles the text with sqlite3_prepare_v2
- * on the session database.  SQLExecute binds the parameters (read from the
+ * on the session database, after telling the session whether the statement
+ * is an UPDATE or DELETE (azdo_session_set_write_intent; sqlscan.h says what
+ * the statement is).  SQLExecute binds the parameters (read from the
  * application's buffers now, as ODBC's deferred binding requires), then
  * performs the FIRST sqlite3_step, so that errors — including REST errors
  * raised inside the virtual tables — surface at execute time, and a SELECT's
- * first row is buffered in the VM (row_state ROW_PENDING) for SQLFetch.
+ * first row is buffered in the VM (row_state ROW_PENDING) for SQLFetch.  A
+ * parameter array executes the statement once per parameter set (params.c).
  *
  * One statement per call: text after the first statement (other than
  * spaces, ';' and comments) is rejected with 42000 rather than silently
@@ -68,17 +72,26 @@ static int timeout_progress(void *arg)
 
 int stmt_step(drv_stmt *s)
 {
+    return stmt_step_timeout(s, s->query_timeout > (SQLULEN)LONG_MAX ? LONG_MAX : (long)s->query_timeout);
+}
+
+int stmt_step_timeout(drv_stmt *s, long timeout)
+{
     drv_dbc *c = s->dbc;
     sqlite3 *db = stmt_db(s);
-    long timeout = s->query_timeout > (SQLULEN)LONG_MAX ? LONG_MAX : (long)s->query_timeout;
 
     azdo_session_clear_error(c->session);
+    /* SQLite re-prepares a statement whose schema changed inside sqlite3_step:
+     * the intent must be this statement's then too */
+    azdo_session_set_write_intent(c->session, s->write_intent);
     /* under cancel_lock, so that a SQLCancel arriving now is not cleared by
      * begin_statement: it either sees executing == 0 or comes after */
     pthread_mutex_lock(&c->cancel_lock);
     s->executing = 1;
-    s->cancel_requested = 0;
-    s->timed_out = 0;
+    if (!s->batch_executing) { /* an array clears them once, for all its sets */
+        s->cancel_requested = 0;
+        s->timed_out = 0;
+    }
     azdo_session_begin_statement(c->session, timeout);
     pthread_mutex_unlock(&c->cancel_lock);
 
@@ -100,21 +113,26 @@ int stmt_step(drv_stmt *s)
 
 SQLRETURN stmt_sqlite_error(drv_stmt *s, int rc, SQLLEN row)
 {
+    return stmt_sqlite_error_to(s, &s->h.diag, rc, row);
+}
+
+SQLRETURN stmt_sqlite_error_to(drv_stmt *s, drv_diag *d, int rc, SQLLEN row)
+{
     sqlite3 *db = stmt_db(s);
     const azdo_error *last = azdo_session_last_error(s->dbc->session);
     if (last && (last->kind == AZDO_ERR_TIMEOUT || last->kind == AZDO_ERR_CANCELLED))
-        return diag_sqlite(&s->h.diag, rc, sqlite3_errmsg(db), last, row);
+        return diag_sqlite(d, rc, sqlite3_errmsg(db), last, row);
     if (s->cancel_requested) {
-        diag_post(&s->h.diag, "HY008", rc, row, SQL_NO_COLUMN_NUMBER, "Operation canceled");
+        diag_post(d, "HY008", rc, row, SQL_NO_COLUMN_NUMBER, "Operation canceled");
         return SQL_ERROR;
     }
     if ((rc & 0xff) == SQLITE_INTERRUPT && s->timed_out) {
-        diag_post(&s->h.diag, "HYT00", rc, row, SQL_NO_COLUMN_NUMBER,
+        diag_post(d, "HYT00", rc, row, SQL_NO_COLUMN_NUMBER,
                   "Query timeout expired (SQL_ATTR_QUERY_TIMEOUT = %lu s)",
                   (unsigned long)s->query_timeout);
         return SQL_ERROR;
     }
-    return diag_sqlite(&s->h.diag, sqlite3_extended_errcode(db), sqlite3_errmsg(db), last, row);
+    return diag_sqlite(d, sqlite3_extended_errcode(db), sqlite3_errmsg(db), last, row);
 }
 
 /* ---- prepare ------------------------------------------------------------------ */
@@ -160,6 +178,11 @@ static SQLRETURN prepare_vm(drv_stmt *s, const char *sql, size_t n)
     s->cancel_requested = 0;
     s->timed_out = 0;
     pthread_mutex_unlock(&s->dbc->cancel_lock);
+    /* the session plans WorkItems writes differently (Rev as a test /rev):
+     * say what this statement is before SQLite plans it */
+    s->kind = sqlscan_kind_of(sql, n);
+    s->write_intent = s->kind == SQLK_UPDATE || s->kind == SQLK_DELETE;
+    azdo_session_set_write_intent(s->dbc->session, s->write_intent);
     int rc = sqlite3_prepare_v2(db, sql, (int)n, &vm, &tail);
     if (rc != SQLITE_OK)
         return stmt_sqlite_error(s, rc, SQL_NO_ROW_NUMBER);
@@ -184,154 +207,16 @@ SQLRETURN drv_prepare(drv_stmt *s, const char *sql, SQLLEN len)
     return prepare_vm(s, sql, drv_inlen(sql, len));
 }
 
-/* ---- parameters ----------------------------------------------------------------- */
-
-SQLRETURN drv_bind_parameter(drv_stmt *s, SQLUSMALLINT num, SQLSMALLINT io, SQLSMALLINT ctype,
-                             SQLSMALLINT sql_type, SQLULEN col_size, SQLSMALLINT digits,
-                             SQLPOINTER ptr, SQLLEN buflen, SQLLEN *ind)
-{
-    if (num < 1)
-        return diag_err(&s->h.diag, "07009", "Invalid descriptor index: parameters are numbered from 1");
-    if (io != SQL_PARAM_INPUT)
-        return diag_err(&s->h.diag, "HYC00", "Only input parameters (SQL_PARAM_INPUT) are supported");
-    int chk = cv_ctype_check(ctype);
-    if (chk == 0)
-        return diag_err(&s->h.diag, "HY003", "Invalid application buffer type %d", (int)ctype);
-    if (chk < 0)
-        return diag_err(&s->h.diag, "HYC00", "C type %d is not supported for parameters yet", (int)ctype);
-    if (num > s->nparams) {
-        drv_param *p = realloc(s->params, (size_t)num * sizeof *p);
-        if (!p)
-            return diag_nomem(&s->h.diag);
-        memset(p + s->nparams, 0, (size_t)(num - s->nparams) * sizeof *p);
-        s->params = p;
-        s->nparams = num;
-    }
-    drv_param *p = &s->params[num - 1];
-    p->bound = 1;
-    p->io = io;
-    p->ctype = ctype;
-    p->sql_type = sql_type;
-    p->col_size = col_size;
-    p->digits = digits;
-    p->ptr = ptr;
-    p->buflen = buflen;
-    p->ind = ind;
-    return SQL_SUCCESS;
-}
-
-SQLRETURN drv_num_params(drv_stmt *s, SQLSMALLINT *n)
-{
-    if (!s->vm)
-        return diag_err(&s->h.diag, "HY010", "Function sequence error: no statement is prepared");
-    if (n)
-        *n = (SQLSMALLINT)sqlite3_bind_parameter_count(s->vm);
-    return SQL_SUCCESS;
-}
-
-static SQLRETURN bind_one(drv_stmt *s, int i, const drv_param *p)
-{
-    sqlite3_stmt *vm = s->vm;
-    SQLULEN off = s->param_bind_offset_ptr ? *s->param_bind_offset_ptr : 0;
-    const char *data = p->ptr ? (const char *)p->ptr + off : NULL;
-    SQLLEN *ind = p->ind ? (SQLLEN *)((char *)p->ind + off) : NULL;
-
-    if ((ind && *ind == SQL_NULL_DATA) || !data)
-        return sqlite3_bind_null(vm, i) == SQLITE_OK ? SQL_SUCCESS : diag_nomem(&s->h.diag);
-    if (ind && (*ind == SQL_DATA_AT_EXEC || *ind <= SQL_LEN_DATA_AT_EXEC_OFFSET))
-        return diag_err(&s->h.diag, "HYC00",
-                        "Parameter %d: data-at-execution parameters (SQLParamData/SQLPutData) are not "
-                        "supported yet; bind the whole value", i);
-
-    SQLSMALLINT ctype = p->ctype == SQL_C_DEFAULT ? cv_default_ctype(p->sql_type) : p->ctype;
-    SQLLEN len;
-    if (ctype == SQL_C_CHAR || ctype == SQL_C_WCHAR) {
-        len = ind ? *ind : SQL_NTS;
-        if (len < 0 && len != SQL_NTS)
-            return diag_err(&s->h.diag, "HY090", "Parameter %d: invalid string length %ld", i, (long)len);
-    } else if (ctype == SQL_C_BINARY) {
-        len = ind ? *ind : p->buflen;
-        if (len < 0)
-            return diag_err(&s->h.diag, "HY090", "Parameter %d: invalid binary length %ld", i, (long)len);
-    } else {
-        len = cv_ctype_size(ctype);
-    }
-
-    cv_param v;
-    cv_rc crc = cv_from_c(ctype, p->sql_type, data, len, &v);
-    if (cv_rc_is_error(crc)) {
-        diag_post(&s->h.diag, cv_rc_state(crc), 0, SQL_NO_ROW_NUMBER, i, "Parameter %d: %s", i,
-                  cv_rc_message(crc));
-        cv_param_free(&v);
-        return SQL_ERROR;
-    }
-    int rc;
-    switch (v.kind) {
-    case CV_INT: rc = sqlite3_bind_int64(vm, i, v.i); break;
-    case CV_FLOAT: rc = sqlite3_bind_double(vm, i, v.d); break;
-    case CV_TEXT: rc = sqlite3_bind_text64(vm, i, v.p, v.n, SQLITE_TRANSIENT, SQLITE_UTF8); break;
-    case CV_BLOB: rc = sqlite3_bind_blob64(vm, i, v.p, v.n, SQLITE_TRANSIENT); break;
-    default: rc = sqlite3_bind_null(vm, i); break;
-    }
-    cv_param_free(&v);
-    if (rc == SQLITE_TOOBIG)
-        return diag_err(&s->h.diag, "22001", "Parameter %d: the value is too long", i);
-    if (rc == SQLITE_NOMEM)
-        return diag_nomem(&s->h.diag);
-    if (rc != SQLITE_OK)
-        return diag_err(&s->h.diag, "HY000", "Parameter %d: %s", i, sqlite3_errstr(rc));
-    return SQL_SUCCESS;
-}
-
-static SQLRETURN bind_params(drv_stmt *s)
-{
-    int n = sqlite3_bind_parameter_count(s->vm);
-    sqlite3_clear_bindings(s->vm);
-    for (int i = 1; i <= n; i++) {
-        const drv_param *p = i <= s->nparams ? &s->params[i - 1] : NULL;
-        if (!p || !p->bound)
-            return diag_err(&s->h.diag, "07002",
-                            "COUNT field incorrect: the statement has %d parameter marker(s) but "
-                            "parameter %d is not bound (SQLBindParameter)", n, i);
-        SQLRETURN rc = bind_one(s, i, p);
-        if (rc != SQL_SUCCESS)
-            return rc;
-    }
-    return SQL_SUCCESS;
-}
-
 /* ---- execute ------------------------------------------------------------------ */
 
-/* The first keyword of the statement text, for SQLRowCount and SQL_NO_DATA. */
-static int first_keyword_is(sqlite3_stmt *vm, const char *kw)
-{
-    const char *sql = sqlite3_sql(vm);
-    if (!sql)
-        return 0;
-    size_t n = strlen(sql);
-    size_t i = skip_filler(sql, n, 0);
-    size_t k = strlen(kw);
-    return n - i >= k && strncasecmp(sql + i, kw, k) == 0 &&
-           (i + k == n || !((sql[i + k] >= 'A' && sql[i + k] <= 'Z') || (sql[i + k] >= 'a' && sql[i + k] <= 'z')));
-}
-
-static SQLRETURN execute_vm(drv_stmt *s)
+/*
+ * The first sqlite3_step of an execution whose parameters are bound: a
+ * result set keeps its first row buffered; DML records its row count.
+ * Used for a single parameter set (params.c) and for catalog SQL.
+ */
+SQLRETURN stmt_first_step(drv_stmt *s)
 {
     SQLRETURN rc = SQL_SUCCESS;
-    stmt_reset_cursor(s);
-    stmt_forget_cols(s); /* expression types follow the new first row */
-    s->row_count = -1;
-    s->executed = 0;
-    if (s->params_processed_ptr)
-        *s->params_processed_ptr = 0;
-    if (!s->internal_params) {
-        rc = bind_params(s);
-        if (rc != SQL_SUCCESS) {
-            if (s->param_status_ptr)
-                s->param_status_ptr[0] = SQL_PARAM_ERROR;
-            return rc;
-        }
-    }
     int r = stmt_step(s);
     if (s->params_processed_ptr)
         *s->params_processed_ptr = 1;
@@ -343,15 +228,11 @@ static SQLRETURN execute_vm(drv_stmt *s)
             s->has_cursor = 1; /* an empty result set is still a result set */
             s->row_state = ROW_END;
         } else {
-            int dml = !sqlite3_stmt_readonly(s->vm) &&
-                      (first_keyword_is(s->vm, "INSERT") || first_keyword_is(s->vm, "UPDATE") ||
-                       first_keyword_is(s->vm, "DELETE") || first_keyword_is(s->vm, "REPLACE") ||
-                       first_keyword_is(s->vm, "WITH"));
-            s->row_count = dml ? sqlite3_changes(stmt_db(s)) : -1;
+            s->row_count = stmt_is_dml(s) ? sqlite3_changes(stmt_db(s)) : -1;
             sqlite3_reset(s->vm);
             /* ODBC 3: a searched UPDATE/DELETE that touched no row returns SQL_NO_DATA */
             if (s->row_count == 0 && (long)s->dbc->odbc_version >= (long)SQL_OV_ODBC3 &&
-                (first_keyword_is(s->vm, "UPDATE") || first_keyword_is(s->vm, "DELETE")))
+                (s->kind == SQLK_UPDATE || s->kind == SQLK_DELETE))
                 rc = SQL_NO_DATA;
         }
     } else {
@@ -365,6 +246,28 @@ static SQLRETURN execute_vm(drv_stmt *s)
     if (s->param_status_ptr)
         s->param_status_ptr[0] = SQL_PARAM_SUCCESS;
     return rc;
+}
+
+int stmt_is_dml(drv_stmt *s)
+{
+    return s->vm && !sqlite3_stmt_readonly(s->vm) &&
+           (s->kind == SQLK_INSERT || s->kind == SQLK_REPLACE || s->kind == SQLK_UPDATE ||
+            s->kind == SQLK_DELETE);
+}
+
+static SQLRETURN execute_vm(drv_stmt *s)
+{
+    stmt_reset_cursor(s);
+    stmt_forget_cols(s); /* expression types follow the new first row */
+    stmt_dae_reset(s);
+    s->row_count = -1;
+    s->executed = 0;
+    if (s->internal_params) {
+        if (s->params_processed_ptr)
+            *s->params_processed_ptr = 0;
+        return stmt_first_step(s);
+    }
+    return stmt_execute_params(s);
 }
 
 SQLRETURN drv_execute(drv_stmt *s)
@@ -437,6 +340,7 @@ SQLRETURN drv_free_stmt(drv_stmt *s, SQLUSMALLINT option)
          * stay: a row of "SELECT ?" still points at them (pyodbc resets the
          * parameters right after SQLExecute, before fetching), and the next
          * execute rebinds everything anyway. */
+        stmt_dae_reset(s);
         free(s->params);
         s->params = NULL;
         s->nparams = 0;
@@ -464,12 +368,21 @@ SQLRETURN drv_cancel(SQLHSTMT h)
     drv_stmt *s = h;
     drv_dbc *c = s->dbc;
     pthread_mutex_lock(&c->cancel_lock);
-    if (s->executing && c->session) {
+    int executing = s->executing || s->batch_executing;
+    if (executing && c->session) {
         s->cancel_requested = 1;
         azdo_session_cancel(c->session);              /* the HTTP request or retry wait */
         sqlite3_interrupt(azdo_session_db(c->session)); /* local work */
     }
     pthread_mutex_unlock(&c->cancel_lock);
+    /* In the need-data state (SQLExecute returned SQL_NEED_DATA) no call is
+     * running and SQLCancel ends the data-at-execution sequence.  trylock:
+     * never wait for a call another thread is making. */
+    if (!executing && pthread_mutex_trylock(&c->lock) == 0) {
+        if (s->dae_state != DAE_NONE)
+            stmt_dae_reset(s);
+        pthread_mutex_unlock(&c->lock);
+    }
     return SQL_SUCCESS;
 }
 

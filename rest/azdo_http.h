@@ -18,6 +18,9 @@ typedef struct azdo_http_request {
     const int *cancel;         /* non-zero (set from another thread) aborts the transfer: AZDO_ERR_CANCELLED */
     double deadline;           /* monotonic seconds (clock.h); past it the transfer aborts with
                                   AZDO_ERR_TIMEOUT; 0 = none */
+    int not_idempotent;        /* must never be sent twice (a create): the transport may not resend
+                                  it on its own (libcurl silently re-sends a request whose reused
+                                  keep-alive connection closed without an answer) */
 } azdo_http_request;
 
 typedef struct azdo_http_response {

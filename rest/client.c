@@ -90,14 +90,14 @@ void azdo_client_set_deadline(azdo_client *c, double deadline, const char *name)
 void azdo_client_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 1); }
 void azdo_client_clear_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 0); }
 
-static char *build_url(const azdo_client *c, int project_scoped, const char *path, const char *extra_query)
+static char *build_url(const azdo_client *c, const char *project, const char *path, const char *extra_query)
 {
     strbuf b;
     strbuf_init(&b);
     strbuf_append(&b, c->base_url);
-    if (project_scoped && *c->project) {
+    if (project && *project) {
         strbuf_append_char(&b, '/');
-        strbuf_append_urlenc(&b, c->project);
+        strbuf_append_urlenc(&b, project);
     }
     strbuf_append(&b, "/_apis/");
     strbuf_append(&b, path);
@@ -162,12 +162,25 @@ static void auth_advice(azdo_client *c, azdo_error *err)
 /* Sends one request with authentication, pacing and retries, and parses a
  * JSON answer (NULL tree for an empty 2xx body).  idempotent: safe to send
  * again when the outcome is unknown (every read). */
+static azdo_errkind call_ct(azdo_client *c, const char *method, const char *project, const char *path,
+                            const char *extra_query, const char *body, const char *content_type, int idempotent,
+                            const char *what, cJSON **out, azdo_error *err);
+
 static azdo_errkind call(azdo_client *c, const char *method, int project_scoped, const char *path,
                          const char *extra_query, const char *body, int idempotent, const char *what,
                          cJSON **out, azdo_error *err)
 {
+    return call_ct(c, method, project_scoped ? c->project : NULL, path, extra_query, body,
+                   body ? "application/json" : NULL, idempotent, what, out, err);
+}
+
+/* project: the project segment of the URL (NULL or "" = none). */
+static azdo_errkind call_ct(azdo_client *c, const char *method, const char *project, const char *path,
+                            const char *extra_query, const char *body, const char *content_type, int idempotent,
+                            const char *what, cJSON **out, azdo_error *err)
+{
     *out = NULL;
-    char *url = build_url(c, project_scoped, path, extra_query);
+    char *url = build_url(c, project, path, extra_query);
     if (!url)
         return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory building a request URL");
     azdo_http_response resp = {0};
@@ -189,11 +202,12 @@ static azdo_errkind call(azdo_client *c, const char *method, int project_scoped,
         azdo_http_request req = {
             .method = method,
             .url = url,
-            .content_type = body ? "application/json" : NULL,
+            .content_type = content_type,
             .body = body,
             .authorization = authorization,
             .cancel = &c->cancel,
             .deadline = c->deadline,
+            .not_idempotent = !idempotent,
         };
         double t0 = c->clock->monotonic(c->clock);
         azdo_http_response_clear(&resp);
@@ -430,4 +444,72 @@ azdo_errkind azdo_client_batch(azdo_client *c, const int64_t *ids, size_t n, con
     }
     *out = j;
     return AZDO_OK;
+}
+
+/* ---- writes ---------------------------------------------------------------- */
+
+static void write_query(const azdo_write_flags *f, char *q, size_t n)
+{
+    snprintf(q, n, "%s%s%s", f && f->validate_only ? "validateOnly=true&" : "",
+             f && f->bypass_rules ? "bypassRules=true&" : "", f && f->suppress_notifications ? "suppressNotifications=true&" : "");
+    size_t len = strlen(q);
+    if (len && q[len - 1] == '&')
+        q[len - 1] = '\0';
+}
+
+/* A create whose answer was lost, or that failed inside the service (5xx),
+ * may have happened: say so rather than guess, and never resend it. */
+static void note_unknown_outcome(azdo_errkind rc, azdo_error *err)
+{
+    if (rc != AZDO_ERR_LINK && rc != AZDO_ERR_TIMEOUT && rc != AZDO_ERR_SERVER)
+        return;
+    size_t len = strlen(err->message);
+    const char *tail = "; the create was sent but did not complete cleanly, so the work item MAY HAVE BEEN "
+                       "CREATED: check before loading this row again";
+    if (len + strlen(tail) < sizeof err->message)
+        memcpy(err->message + len, tail, strlen(tail) + 1);
+}
+
+azdo_errkind azdo_client_create(azdo_client *c, const char *project, const char *type, const char *patch,
+                                const azdo_write_flags *flags, cJSON **out, azdo_error *err)
+{
+    strbuf p;
+    strbuf_init(&p);
+    strbuf_append(&p, "wit/workitems/$");
+    strbuf_append_urlenc(&p, type);
+    char *path = strbuf_steal(&p);
+    if (!path)
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    char q[128];
+    write_query(flags, q, sizeof q);
+    /* not idempotent: retried only when the service provably did not process it */
+    azdo_errkind rc = call_ct(c, "POST", project && *project ? project : c->project, path, q, patch,
+                              "application/json-patch+json", 0, "creating a work item", out, err);
+    free(path);
+    note_unknown_outcome(rc, err);
+    return rc;
+}
+
+azdo_errkind azdo_client_update(azdo_client *c, int64_t id, const char *patch, const azdo_write_flags *flags,
+                                cJSON **out, azdo_error *err)
+{
+    char path[64], q[160];
+    snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
+    write_query(flags, q, sizeof q);
+    /* a PATCH carrying "test /rev" is safe to repeat; one without could apply
+     * twice (History would append twice), so treat updates as not idempotent */
+    return call_ct(c, "PATCH", c->project, path, q, patch, "application/json-patch+json", 0, "updating a work item",
+                   out, err);
+}
+
+azdo_errkind azdo_client_delete(azdo_client *c, int64_t id, int destroy, azdo_error *err)
+{
+    char path[64];
+    snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
+    cJSON *j = NULL;
+    /* deleting twice is harmless (the second finds nothing), so a lost answer may be retried */
+    azdo_errkind rc = call_ct(c, "DELETE", c->project, path, destroy ? "destroy=true" : NULL, NULL, NULL, 1,
+                              "deleting a work item", &j, err);
+    cJSON_Delete(j);
+    return rc;
 }

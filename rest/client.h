@@ -61,6 +61,24 @@ azdo_errkind azdo_client_wiql(azdo_client *c, const char *wiql, long top, int ti
 azdo_errkind azdo_client_batch(azdo_client *c, const int64_t *ids, size_t n, const char *const *fields, size_t nf,
                                cJSON **out, azdo_error *err);
 
+/* Query flags for writes (ValidateOnly, BypassRules, SuppressNotifications). */
+typedef struct azdo_write_flags {
+    int validate_only;
+    int bypass_rules;
+    int suppress_notifications;
+} azdo_write_flags;
+
+/* POST …/{project}/_apis/wit/workitems/${type} with a JSON Patch (project
+ * NULL = the connection's).  Never resent unless the service provably did not
+ * process it; a lost answer is reported as such.  *out: the created item. */
+azdo_errkind azdo_client_create(azdo_client *c, const char *project, const char *type, const char *patch,
+                                const azdo_write_flags *flags, cJSON **out, azdo_error *err);
+/* PATCH …/_apis/wit/workitems/{id}; *out: the updated item. */
+azdo_errkind azdo_client_update(azdo_client *c, int64_t id, const char *patch, const azdo_write_flags *flags,
+                                cJSON **out, azdo_error *err);
+/* DELETE …/_apis/wit/workitems/{id}, to the recycle bin or (destroy) for good. */
+azdo_errkind azdo_client_delete(azdo_client *c, int64_t id, int destroy, azdo_error *err);
+
 #define AZDO_BATCH_MAX 200
 #define AZDO_WIQL_MAX 20000        /* results per WIQL query */
 #define AZDO_WIQL_MAX_CHARS 32000  /* length of a WIQL query */

@@ -303,6 +303,12 @@ static azdo_errkind curl_send(azdo_transport *t, const azdo_http_request *req,
     }
     if (ct->proxy)
         curl_easy_setopt(c, CURLOPT_PROXY, ct->proxy);
+    if (req->not_idempotent) {
+        /* libcurl re-sends a request, POST included, when a reused connection
+         * closes without answering — but the service may have processed it.
+         * A fresh connection is never "reused", so never re-sent. */
+        curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+    }
     if (ct->timeout_s > 0) {
         curl_easy_setopt(c, CURLOPT_TIMEOUT, ct->timeout_s);
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, ct->timeout_s);

@@ -16,6 +16,24 @@ static int is_html(const char *ct)
     return ct && strncasecmp(ct, "text/html", 9) == 0;
 }
 
+/* Work item rules: required fields, allowed values and transitions
+ * (TF401320), tree paths (TF401347), identities, field types. */
+static int is_rule_violation(const char *type_key, const char *msg)
+{
+    return strcmp(type_key, "RuleValidationException") == 0 || strstr(type_key, "WorkItemFieldInvalid") ||
+           strstr(msg, "TF401320") || strstr(msg, "TF401347") || strstr(msg, "is an unknown identity");
+}
+
+/* The reference name of the first field a rule error names, or NULL. */
+static const char *rule_field(const cJSON *root)
+{
+    const cJSON *cp = cJSON_GetObjectItemCaseSensitive(root, "customProperties");
+    const cJSON *errs = cJSON_GetObjectItemCaseSensitive(cp, "RuleValidationErrors");
+    const cJSON *first = cJSON_IsArray(errs) ? cJSON_GetArrayItem(errs, 0) : NULL;
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(first, "fieldReferenceName");
+    return cJSON_IsString(ref) ? ref->valuestring : NULL;
+}
+
 azdo_errkind azdo_vss_check_response(const azdo_http_response *resp, const char *what, azdo_error *err)
 {
     int st = resp->status;
@@ -79,6 +97,10 @@ azdo_errkind azdo_vss_check_response(const azdo_http_response *resp, const char 
                               what, detail);
     } else if (st == 408) {
         kind = azdo_error_set(err, AZDO_ERR_TIMEOUT, "Azure DevOps timed out (HTTP 408) while %s: %s", what, detail);
+    } else if (st == 400 && is_rule_violation(err->type_key, detail)) {
+        const char *f = rule_field(root);
+        kind = azdo_error_set(err, AZDO_ERR_RULE, "Azure DevOps refused the change (HTTP 400) while %s: %s%s%s%s",
+                              what, detail, f ? " (field " : "", f ? f : "", f ? ")" : "");
     } else if (st >= 400 && st < 500) {
         kind = azdo_error_set(err, AZDO_ERR_QUERY, "Azure DevOps rejected the request (HTTP %d) while %s: %s", st,
                               what, detail);

@@ -55,6 +55,13 @@ int azdo_plan_best(const azdo_plan_request *req, azdo_plan_result *res)
         }
         unsigned need = azdo_plan_cap_for(c->op);
         const azdo_column *col = c->col >= 0 && (size_t)c->col < s->ncols ? &s->cols[c->col] : NULL;
+        if (req->write_intent && col && col->is_rev && c->op == AZDO_OP_EQ && c->usable) {
+            /* not a filter: the revision the change expects (test /rev) */
+            res->use[i].argv_index = ++argv;
+            res->use[i].omit = 1;
+            strbuf_printf(&b, "r%d;", argv);
+            continue;
+        }
         if (!c->usable || !need || !col || !(col->caps & need)) {
             all_exact = 0;
             continue;
@@ -186,6 +193,11 @@ int azdo_plan_decode(const char *idx_str, int ncols, azdo_plan *out)
             if (read_int(&p, &a) || a < 1)
                 goto bad;
             out->offset_argv = (int)a;
+            break;
+        case 'r':
+            if (read_int(&p, &a) || a < 1)
+                goto bad;
+            out->rev_argv = (int)a;
             break;
         case 'u': {
             char *end;

@@ -20,6 +20,8 @@
  *   order  := 'o' <col> ',' <desc> ';'
  *   limit  := 'l' <argv> ';'    offset := 'f' <argv> ';'
  *   used   := 'u' <hex colUsed> ';'
+ *   rev    := 'r' <argv> ';'    under write intent: the revision an UPDATE/DELETE
+ *                               expects (sent as "test /rev", never filtered on)
  */
 #ifndef AZDO_PLAN_H
 #define AZDO_PLAN_H
@@ -63,6 +65,7 @@ typedef struct azdo_plan_request {
     const int *order_col;
     const int *order_desc;
     uint64_t col_used;
+    int write_intent;  /* UPDATE/DELETE: a Rev = n term is the expected revision */
 } azdo_plan_request;
 
 typedef struct azdo_plan_result {
@@ -92,6 +95,7 @@ typedef struct azdo_plan {
     int order_desc;
     int limit_argv;  /* 0 when absent */
     int offset_argv;
+    int rev_argv;    /* 0 when absent: the expected revision (write intent) */
     uint64_t col_used;
 } azdo_plan;
 

@@ -300,6 +300,9 @@ azdo_errkind azdo_schema_from_fields(const cJSON *answer, azdo_schema **out, azd
         const char *dot = strrchr(f->ref, '.');
         const char *last = dot ? dot + 1 : f->ref;
         int wef = strncmp(f->ref, "WEF_", 4) == 0;
+        /* "Parent" alone reads like a name; the column holds the parent's id */
+        if (strcasecmp(f->ref, "System.Parent") == 0)
+            last = "ParentId";
         ok = add_column(s, &cap, choose_name(s, wef ? NULL : last, f->ref), f, AZDO_SRC_FIELD);
         if (ok && f->type == AZDO_FT_IDENTITY) {
             const char *base = s->cols[s->ncols - 1].name;
@@ -324,6 +327,14 @@ azdo_errkind azdo_schema_from_fields(const cJSON *answer, azdo_schema **out, azd
     }
     *out = s;
     return AZDO_OK;
+}
+
+int azdo_schema_find_ref(const azdo_schema *s, const char *refname)
+{
+    for (size_t i = 0; i < s->ncols; i++)
+        if (s->cols[i].src == AZDO_SRC_FIELD && strcasecmp(s->cols[i].refname, refname) == 0)
+            return (int)i;
+    return -1;
 }
 
 char *azdo_schema_create_sql(const azdo_schema *s, const char *table)

@@ -14,6 +14,7 @@
  *      (Custom.Priority → Custom_Priority); WEF_* board fields always use
  *      that form.  A name still taken gets _2, _3, ….
  *   3. Each identity field X also has XDisplayName and XUniqueName columns.
+ *   4. System.Parent is ParentId (it holds the parent's id).
  * The order and the names depend only on the set of field definitions, never
  * on which fields happen to hold values.
  */
@@ -76,6 +77,8 @@ azdo_errkind azdo_schema_from_fields(const cJSON *answer, azdo_schema **out, azd
 void azdo_schema_free(azdo_schema *s);
 /* Column index by name (case-insensitive), -1 when absent. */
 int azdo_schema_find(const azdo_schema *s, const char *name);
+/* The column holding the value of the field with this reference name, -1 when none. */
+int azdo_schema_find_ref(const azdo_schema *s, const char *refname);
 /* "CREATE TABLE x(Id INTEGER, …)" for sqlite3_declare_vtab; malloc'd, NULL on OOM. */
 char *azdo_schema_create_sql(const azdo_schema *s, const char *table);
 

@@ -5,6 +5,7 @@
  * the credentials and the project (azdo_client_validate), and the field
  * definitions that become the WorkItems columns.  Tables:
  *   WorkItems  virtual table (vtab_workitems.c)
+ *   WorkItems  also writable: INSERT/UPDATE/DELETE become REST calls (xUpdate)
  *   Fields     a plain table: each WorkItems column with the field behind it,
  *              so users can see the naming rule applied to their organization.
  */
@@ -22,6 +23,9 @@ struct azdo_session {
     azdo_client *client;
     azdo_schema *schema;
     azdo_vtab_env env;
+    char *base_url;     /* the env points at these copies */
+    char *project;
+    char *default_type;
 };
 
 static const char *ftype_name(azdo_ftype t)
@@ -115,10 +119,6 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
     case SQLITE_DELETE:
         if (a && strcasecmp(a, "Fields") == 0)
             return deny(s, "%s describes the WorkItems columns and is read-only", a);
-        if (a && strcasecmp(a, "WorkItems") == 0)
-            return deny(s, "%s is read-only in this version of the driver: writing work items is not "
-                           "implemented yet",
-                        a);
         break;
     default:
         break;
@@ -175,6 +175,18 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
     s->env.client = s->client;
     s->env.schema = s->schema;
     s->env.project_scoped = cfg->project && *cfg->project;
+    s->base_url = strdup(cfg->base_url ? cfg->base_url : "");
+    s->project = strdup(cfg->project ? cfg->project : "");
+    s->default_type = cfg->default_work_item_type ? strdup(cfg->default_work_item_type) : NULL;
+    if (!s->base_url || !s->project || (cfg->default_work_item_type && !s->default_type)) {
+        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+        goto fail;
+    }
+    s->env.base_url = s->base_url;
+    s->env.project = s->project;
+    s->env.default_type = s->default_type;
+    s->env.flags = (azdo_write_flags){cfg->validate_only, cfg->bypass_rules, cfg->suppress_notifications};
+    s->env.delete_destroy = cfg->delete_destroy;
     if (azdo_vtab_register(s->db, &s->env) != SQLITE_OK ||
         sqlite3_exec(s->db, "CREATE VIRTUAL TABLE main.WorkItems USING azdo(WorkItems)", NULL, NULL, NULL) !=
             SQLITE_OK ||
@@ -210,6 +222,7 @@ void azdo_session_clear_error(azdo_session *s)
 
 void azdo_session_begin_statement(azdo_session *s, long timeout_s)
 {
+    s->env.written = 0; /* what this statement writes, for its error if it fails part-way */
     azdo_client_clear_cancel(s->client);
     azdo_clock *clk = azdo_client_clock(s->client);
     azdo_client_set_deadline(s->client, timeout_s > 0 ? clk->monotonic(clk) + (double)timeout_s : 0,
@@ -236,5 +249,8 @@ void azdo_session_close(azdo_session *s)
         sqlite3_close_v2(s->db);
     azdo_schema_free(s->schema);
     azdo_client_free(s->client);
+    free(s->base_url);
+    free(s->project);
+    free(s->default_type);
     free(s);
 }

@@ -19,6 +19,7 @@
  */
 #include "vtab_workitems.h"
 #include "idsource.h"
+#include "patch.h"
 #include "plan.h"
 #include "value.h"
 #include "wiql.h"
@@ -31,6 +32,8 @@
 typedef struct wi_vtab {
     sqlite3_vtab base;
     azdo_vtab_env *env;
+    int has_expected_rev;  /* the running UPDATE/DELETE said WHERE … Rev = expected_rev */
+    int64_t expected_rev;
 } wi_vtab;
 
 typedef struct wi_cursor {
@@ -123,7 +126,8 @@ static int wi_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
         oc[i] = info->aOrderBy[i].iColumn;
         od[i] = info->aOrderBy[i].desc;
     }
-    azdo_plan_request req = {vt->env->schema, n, cons, info->nOrderBy, oc, od, (uint64_t)info->colUsed};
+    azdo_plan_request req = {vt->env->schema, n,  cons, info->nOrderBy, oc, od, (uint64_t)info->colUsed,
+                             vt->env->write_intent};
     azdo_plan_result res = {.use = use};
     if (azdo_plan_best(&req, &res) != 0)
         goto done;
@@ -431,6 +435,22 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
         return SQLITE_ERROR;
     }
     c->col_used = plan.col_used;
+    vt->has_expected_rev = 0;
+    if (plan.rev_argv >= 1 && plan.rev_argv <= argc) {
+        sqlite3_value *rv = argv[plan.rev_argv - 1];
+        sqlite3_value *d = sqlite3_value_dup(rv);
+        if (d && sqlite3_value_numeric_type(d) == SQLITE_INTEGER) {
+            vt->expected_rev = sqlite3_value_int64(d);
+            vt->has_expected_rev = 1;
+        }
+        sqlite3_value_free(d);
+        if (!vt->has_expected_rev) {
+            /* Rev = 'x' or NULL: no revision can match */
+            c->eof = 1;
+            azdo_plan_clear(&plan);
+            return SQLITE_OK;
+        }
+    }
     /* values: one per term, or the whole IN list */
     for (int i = 0; i < plan.nterms; i++) {
         const azdo_plan_term *t = &plan.terms[i];
@@ -577,6 +597,8 @@ static int wi_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i)
         return SQLITE_OK;
     const azdo_column *col = &s->cols[i];
     int64_t id = c->row_ids[c->pos];
+    if (sqlite3_vtab_nochange(ctx))
+        return SQLITE_OK; /* an UPDATE leaves this column alone: xUpdate sees "no change" */
     if (col->is_id) {
         sqlite3_result_int64(ctx, id);
         return SQLITE_OK;
@@ -653,6 +675,283 @@ static int wi_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
     return SQLITE_OK;
 }
 
+/* ---- writes ------------------------------------------------------------------ */
+
+static int write_error(wi_vtab *vt, azdo_error *err)
+{
+    azdo_vtab_env *env = vt->env;
+    if (env->written > 0) {
+        /* no transaction to roll back: say exactly what already happened */
+        char ids[160] = "";
+        size_t len = 0;
+        int shown = env->written < 8 ? (int)env->written : 8;
+        for (int i = 0; i < shown && len < sizeof ids - 24; i++)
+            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%lld", i ? ", " : "", (long long)env->written_ids[i]);
+        size_t m = strlen(err->message);
+        snprintf(err->message + m, sizeof err->message - m,
+                 ". Azure DevOps has no transactions: %ld earlier row%s of this statement %s already written "
+                 "(work item%s %s%s)",
+                 env->written, env->written == 1 ? "" : "s", env->written == 1 ? "was" : "were",
+                 env->written == 1 ? "" : "s", ids, env->written > 8 ? ", …" : "");
+    }
+    record_error(vt, err);
+    return SQLITE_ERROR;
+}
+
+static int write_fail(wi_vtab *vt, azdo_errkind kind, const char *msg)
+{
+    azdo_error err;
+    azdo_error_clear(&err);
+    azdo_error_set(&err, kind, "%s", msg);
+    return write_error(vt, &err);
+}
+
+static void note_written(azdo_vtab_env *env, int64_t id)
+{
+    if (env->written < 8)
+        env->written_ids[env->written] = id;
+    env->written++;
+}
+
+/* The value of column i in xUpdate's argv, with SQLite's numeric affinity for
+ * numeric columns (as in xFilter); text points into argv or *dup. */
+static void update_value(sqlite3_value *sv, const azdo_column *col, azdo_val *out, sqlite3_value **dup)
+{
+    *dup = NULL;
+    if ((col->type == AZDO_FT_INTEGER || col->type == AZDO_FT_DOUBLE) && sqlite3_value_type(sv) == SQLITE_TEXT) {
+        *dup = sqlite3_value_dup(sv);
+        if (*dup) {
+            sqlite3_value_numeric_type(*dup);
+            sv = *dup;
+        }
+    }
+    to_val(sv, out);
+}
+
+/* The index of the parent link in the item's relations, -1 when it has none. */
+static azdo_errkind parent_relation_index(azdo_client *c, int64_t id, int *index, azdo_error *err)
+{
+    char path[64];
+    snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
+    cJSON *item = NULL;
+    azdo_errkind rc = azdo_client_get(c, 1, path, "$expand=relations", "reading a work item's links", &item, err);
+    *index = -1;
+    if (rc != AZDO_OK)
+        return rc;
+    const cJSON *rels = cJSON_GetObjectItemCaseSensitive(item, "relations");
+    int i = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rels)
+    {
+        const cJSON *rel = cJSON_GetObjectItemCaseSensitive(r, "rel");
+        if (cJSON_IsString(rel) && strcmp(rel->valuestring, "System.LinkTypes.Hierarchy-Reverse") == 0) {
+            *index = i;
+            break;
+        }
+        i++;
+    }
+    cJSON_Delete(item);
+    return AZDO_OK;
+}
+
+/*
+ * xUpdate (argc == 1: DELETE argv[0]; argv[0] NULL: INSERT; else UPDATE of
+ * row argv[0]).  Each row is one REST call, made now: Azure DevOps has no
+ * transactions.  Columns an UPDATE does not set arrive as "no change"
+ * (sqlite3_value_nochange) and are left out of the patch.
+ *   INSERT  POST …/{TeamProject | Project}/_apis/wit/workitems/${WorkItemType | DefaultWorkItemType}
+ *   UPDATE  PATCH …/workitems/{Id}, "test /rev" first under WHERE … Rev = n
+ *   DELETE  DELETE …/workitems/{Id} (recycle bin; destroy with DeleteMode=Destroy)
+ * ParentId becomes a parent link (replacing an existing one); History adds a
+ * comment.
+ */
+static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int64 *rowid)
+{
+    wi_vtab *vt = (wi_vtab *)v;
+    azdo_vtab_env *env = vt->env;
+    const azdo_schema *s = env->schema;
+    azdo_error err;
+    azdo_error_clear(&err);
+
+    if (argc == 1) { /* DELETE */
+        int64_t id = sqlite3_value_int64(argv[0]);
+        if (vt->has_expected_rev) {
+            /* DELETE has no "test": check the revision first */
+            const char *rev_field = "System.Rev";
+            cJSON *b = NULL;
+            if (azdo_client_batch(env->client, &id, 1, &rev_field, 1, &b, &err) != AZDO_OK)
+                return write_error(vt, &err);
+            const cJSON *it = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(b, "value"), 0);
+            const cJSON *rev = cJSON_GetObjectItemCaseSensitive(it, "rev");
+            int stale = !cJSON_IsNumber(rev) || (int64_t)rev->valuedouble != vt->expected_rev;
+            cJSON_Delete(b);
+            if (stale) {
+                azdo_error_set(&err, AZDO_ERR_CONFLICT,
+                               "Work item %lld is no longer at revision %lld: it changed since it was read; "
+                               "nothing was deleted",
+                               (long long)id, (long long)vt->expected_rev);
+                return write_error(vt, &err);
+            }
+        }
+        if (azdo_client_delete(env->client, id, env->delete_destroy, &err) != AZDO_OK)
+            return write_error(vt, &err);
+        note_written(env, id);
+        return SQLITE_OK;
+    }
+
+    int is_update = sqlite3_value_type(argv[0]) != SQLITE_NULL;
+    int64_t id = is_update ? sqlite3_value_int64(argv[0]) : 0;
+    if (sqlite3_value_type(argv[1]) != SQLITE_NULL && (!is_update || sqlite3_value_int64(argv[1]) != id))
+        return write_fail(vt, AZDO_ERR_RULE, "Id is assigned by Azure DevOps and cannot be written");
+    if (argc - 2 != (int)s->ncols)
+        return write_fail(vt, AZDO_ERR_INTERNAL, "internal error: xUpdate column count");
+
+    int c_type = azdo_schema_find_ref(s, "System.WorkItemType");
+    int c_project = azdo_schema_find_ref(s, "System.TeamProject");
+    int c_parent = azdo_schema_find_ref(s, "System.Parent");
+    const char *type = NULL, *project = NULL;
+    int parent_set = 0;
+    int64_t parent = 0;
+    int rc = SQLITE_OK;
+    char msg[AZDO_ERRMSG_MAX];
+    char *patch_text = NULL;
+    cJSON *answer = NULL;
+    azdo_patch *patch = azdo_patch_new();
+    if (!patch)
+        return SQLITE_NOMEM;
+    if (is_update && vt->has_expected_rev && azdo_patch_test_rev(patch, vt->expected_rev) != 0) {
+        rc = SQLITE_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < s->ncols; i++) {
+        sqlite3_value *sv = argv[2 + i];
+        if (is_update && sqlite3_value_nochange(sv))
+            continue; /* not part of this UPDATE */
+        const azdo_column *col = &s->cols[i];
+        if (col->is_id) {
+            /* SET Id = … on an update; an INSERT gives it through argv[1] */
+            if (is_update && (sqlite3_value_type(sv) != SQLITE_INTEGER || sqlite3_value_int64(sv) != id)) {
+                rc = write_fail(vt, AZDO_ERR_RULE, "Id is assigned by Azure DevOps and cannot be written");
+                goto done;
+            }
+            if (!is_update && sqlite3_value_type(sv) != SQLITE_NULL) {
+                rc = write_fail(vt, AZDO_ERR_RULE, "Id is assigned by Azure DevOps and cannot be written");
+                goto done;
+            }
+            continue;
+        }
+        if (is_update && col->src != AZDO_SRC_FIELD)
+            continue; /* derived columns come along with their identity */
+        azdo_val val;
+        sqlite3_value *dup;
+        update_value(sv, col, &val, &dup);
+        int r = 0;
+        if ((int)i == c_type && !is_update) {
+            type = val.type == AZDO_V_TEXT ? (const char *)sqlite3_value_text(sv) : NULL;
+        } else if ((int)i == c_project && !is_update) {
+            project = val.type == AZDO_V_TEXT ? (const char *)sqlite3_value_text(sv) : NULL;
+        } else if ((int)i == c_parent) {
+            if (val.type == AZDO_V_INT && val.i > 0) {
+                parent_set = 1;
+                parent = val.i;
+            } else if (val.type == AZDO_V_NULL) {
+                parent_set = is_update; /* clear an existing link */
+                parent = 0;
+            } else {
+                snprintf(msg, sizeof msg, "%s takes the id of the parent work item", col->name);
+                r = 1;
+            }
+        } else if (col->is_rev && !is_update) {
+            if (val.type != AZDO_V_NULL) {
+                snprintf(msg, sizeof msg, "%s is assigned by Azure DevOps and cannot be written", col->name);
+                r = 1;
+            }
+        } else if (col->src != AZDO_SRC_FIELD && !is_update) {
+            if (val.type != AZDO_V_NULL)
+                r = azdo_patch_field(patch, col, &val, 0, msg, sizeof msg);
+        } else {
+            r = azdo_patch_field(patch, col, &val, is_update, msg, sizeof msg);
+        }
+        sqlite3_value_free(dup);
+        if (r < 0) {
+            rc = SQLITE_NOMEM;
+            goto done;
+        }
+        if (r > 0) {
+            rc = write_fail(vt, AZDO_ERR_RULE, msg);
+            goto done;
+        }
+    }
+    if (parent_set) {
+        if (is_update) {
+            int idx;
+            if (parent_relation_index(env->client, id, &idx, &err) != AZDO_OK) {
+                rc = write_error(vt, &err);
+                goto done;
+            }
+            if (idx >= 0 && azdo_patch_remove_relation(patch, idx) != 0) {
+                rc = SQLITE_NOMEM;
+                goto done;
+            }
+        }
+        if (parent > 0 && azdo_patch_add_parent(patch, env->base_url, parent) != 0) {
+            rc = SQLITE_NOMEM;
+            goto done;
+        }
+    }
+    if (!is_update) {
+        if (!type || !*type)
+            type = env->default_type;
+        if (!type || !*type) {
+            rc = write_fail(vt, AZDO_ERR_RULE,
+                            "WorkItemType is required for a new work item: give it in the row or set "
+                            "DefaultWorkItemType");
+            goto done;
+        }
+        if ((!project || !*project) && !*env->project) {
+            rc = write_fail(vt, AZDO_ERR_RULE,
+                            "TeamProject is required for a new work item when the connection has no Project");
+            goto done;
+        }
+    } else if (azdo_patch_count(patch) == (vt->has_expected_rev ? 1 : 0)) {
+        goto done; /* nothing changes */
+    }
+    patch_text = azdo_patch_text(patch);
+    if (!patch_text) {
+        rc = SQLITE_NOMEM;
+        goto done;
+    }
+    azdo_errkind k = is_update ? azdo_client_update(env->client, id, patch_text, &env->flags, &answer, &err)
+                               : azdo_client_create(env->client, project, type, patch_text, &env->flags, &answer, &err);
+    if (k != AZDO_OK) {
+        if (k == AZDO_ERR_CONFLICT && vt->has_expected_rev)
+            azdo_error_set(&err, k,
+                           "Work item %lld is no longer at revision %lld: it changed since it was read; nothing "
+                           "was changed (%s)",
+                           (long long)id, (long long)vt->expected_rev, err.message);
+        rc = write_error(vt, &err);
+        goto done;
+    }
+    if (!is_update) {
+        const cJSON *nid = cJSON_GetObjectItemCaseSensitive(answer, "id");
+        if (!cJSON_IsNumber(nid)) {
+            azdo_error_set(&err, AZDO_ERR_PROTOCOL,
+                           "The create answer has no id: the work item may have been created; check before "
+                           "loading this row again");
+            rc = write_error(vt, &err);
+            goto done;
+        }
+        id = (int64_t)nid->valuedouble;
+        *rowid = id; /* sqlite3_last_insert_rowid() */
+    }
+    note_written(env, id);
+done:
+    free(patch_text);
+    cJSON_Delete(answer);
+    azdo_patch_free(patch);
+    return rc;
+}
+
 static sqlite3_module wi_module = {
     .iVersion = 0,
     .xCreate = wi_connect,
@@ -667,6 +966,7 @@ static sqlite3_module wi_module = {
     .xEof = wi_eof,
     .xColumn = wi_column,
     .xRowid = wi_rowid,
+    .xUpdate = wi_update,
 };
 
 int azdo_vtab_register(sqlite3 *db, azdo_vtab_env *env)

@@ -17,6 +17,17 @@ typedef struct azdo_vtab_env {
     azdo_error last_error; /* the last REST error inside a vtab call */
     int has_error;
     int write_intent;      /* the statement being prepared is an UPDATE/DELETE (azdo_session.h) */
+
+    /* writes */
+    const char *base_url;       /* for parent links */
+    const char *project;        /* the connection's project ("" = none) */
+    const char *default_type;   /* DefaultWorkItemType, NULL = none */
+    azdo_write_flags flags;     /* ValidateOnly, BypassRules, SuppressNotifications */
+    int delete_destroy;         /* DeleteMode=Destroy */
+    /* what the current statement has written so far, for an honest error if
+     * it fails part-way (Azure DevOps has no transactions to roll back) */
+    long written;
+    int64_t written_ids[8];
 } azdo_vtab_env;
 
 /* Registers the "azdo" module on db; env must outlive db. */

@@ -20,6 +20,8 @@
 #include <sql.h>
 #include <sqlext.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,7 +381,8 @@ static void test_info(SQLHDBC dbc)
     rc = SQLGetInfo(dbc, SQL_CATALOG_NAME, buf, sizeof buf, &len);
     CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "N") == 0, "CATALOG_NAME '%s'", buf);
     rc = SQLGetInfo(dbc, SQL_NEED_LONG_DATA_LEN, buf, sizeof buf, &len);
-    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "N") == 0, "NEED_LONG_DATA_LEN '%s'", buf);
+    /* "Y": pyodbc then announces data-at-execution lengths, and an empty text is never asked for */
+    CHECK(SQL_SUCCEEDED(rc) && strcmp(buf, "Y") == 0, "NEED_LONG_DATA_LEN '%s'", buf);
 
     /* truncation: 01004 with the full length */
     rc = SQLGetInfo(dbc, SQL_DBMS_NAME, buf, 6, &len);
@@ -463,6 +466,8 @@ static void test_connect_errors(void)
         {"DRIVER={%s};Organization=fabrikam;Timeout=soon;PWD=%s", "08001", "Timeout"},
         {"DRIVER={%s};Organization=fabrikam;ApiVersion=latest;PWD=%s", "08001", "ApiVersion"},
         {"DRIVER={%s};Organization=fabrikam;PWD={%s", "08001", "closing"},
+        {"DRIVER={%s};Organization=fabrikam;ArrayPartialFailure=Warn;PWD=%s", "08001",
+         "ArrayPartialFailure: 'Warn' is not valid; use Info"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         SQLHDBC dbc = new_dbc();
@@ -969,6 +974,960 @@ static void test_params(SQLHDBC dbc)
     v = -1;
     SQLGetData(st, 1, SQL_C_SBIGINT, &v, 0, NULL);
     CHECK(v == 0, "no work item has Id -12345 (%lld)", (long long)v);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* ---- parameter arrays, data-at-execution, SQLDescribeParam ----------------------- */
+
+static SQLHSTMT cancel_target; /* the statement SQLCancel is sent to from another thread */
+
+/* Record rec of a statement: state, message, SQL_DIAG_ROW_NUMBER, SQL_DIAG_COLUMN_NUMBER. */
+static SQLRETURN diag_rec(SQLHSTMT st, SQLSMALLINT rec, char *state, char *msg, size_t msglen, SQLLEN *row,
+                          SQLINTEGER *col)
+{
+    SQLINTEGER native = 0;
+    SQLSMALLINT len = 0;
+    state[0] = msg[0] = '\0';
+    SQLRETURN rc = SQLGetDiagRec(SQL_HANDLE_STMT, st, rec, (SQLCHAR *)state, &native, (SQLCHAR *)msg,
+                                 (SQLSMALLINT)msglen, &len);
+    if (row) {
+        *row = -99;
+        SQLGetDiagField(SQL_HANDLE_STMT, st, rec, SQL_DIAG_ROW_NUMBER, row, 0, NULL);
+    }
+    if (col) {
+        *col = -99;
+        SQLGetDiagField(SQL_HANDLE_STMT, st, rec, SQL_DIAG_COLUMN_NUMBER, col, 0, NULL);
+    }
+    return rc;
+}
+
+static SQLINTEGER diag_count(SQLHSTMT st)
+{
+    SQLINTEGER n = -1;
+    SQLGetDiagField(SQL_HANDLE_STMT, st, 0, SQL_DIAG_NUMBER, &n, 0, NULL);
+    return n;
+}
+
+static long long scalar(SQLHDBC dbc, const char *sql)
+{
+    SQLHSTMT st = new_stmt(dbc);
+    long long v = -12345;
+    SQLBIGINT b = 0;
+    SQLLEN ind = 0;
+    if (SQL_SUCCEEDED(exec(st, sql)) && SQL_SUCCEEDED(SQLFetch(st)) &&
+        SQL_SUCCEEDED(SQLGetData(st, 1, SQL_C_SBIGINT, &b, 0, &ind)))
+        v = ind == SQL_NULL_DATA ? -1 : (long long)b;
+    else
+        fprintf(stderr, "scalar '%s': %s\n", sql, why(SQL_HANDLE_STMT, st));
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+    return v;
+}
+
+static void text_of(SQLHDBC dbc, const char *sql, char *out, size_t cap)
+{
+    SQLHSTMT st = new_stmt(dbc);
+    SQLLEN ind = 0;
+    out[0] = '\0';
+    if (!(SQL_SUCCEEDED(exec(st, sql)) && SQL_SUCCEEDED(SQLFetch(st)) &&
+          SQL_SUCCEEDED(SQLGetData(st, 1, SQL_C_CHAR, out, (SQLLEN)cap, &ind))))
+        snprintf(out, cap, "<error %s>", why(SQL_HANDLE_STMT, st));
+    else if (ind == SQL_NULL_DATA)
+        snprintf(out, cap, "<NULL>");
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static const char *const zarr_ddl =
+    "CREATE TEMP TABLE zarr(id INTEGER NOT NULL, title VARCHAR(40), pts DOUBLE CHECK (pts >= 0), "
+    "note TEXT, due TIMESTAMP)";
+
+/* pyodbc fast_executemany: row-wise binding from a fake base address of 16
+ * with SQL_ATTR_PARAM_BIND_OFFSET_PTR, each indicator right after its value,
+ * no status array, no processed pointer. */
+static void test_array_rowwise_pyodbc(SQLHDBC dbc)
+{
+    start("parameter arrays: row-wise, bind offset, inline indicators (pyodbc fast_executemany)");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, title, pts) VALUES (?, ?, ?)", SQL_NTS), SQL_HANDLE_STMT, st);
+
+    /* the layout pyodbc builds: value, SQLLEN indicator, next value … */
+    enum { TITLE_CH = 40, N = 5 };
+    const size_t o_id = 0, o_id_ind = 8, o_title = 16, o_title_ind = 16 + TITLE_CH * 2, o_pts = o_title_ind + 8,
+                 o_pts_ind = o_pts + 8, rowlen = o_pts_ind + 8;
+    unsigned char *buf = calloc(N, rowlen);
+    static const char *const titles[N] = {"one", "Zo\xc3\xab \xf0\x9f\x98\x80", "three", "", "five"};
+    for (int r = 0; r < N; r++) {
+        unsigned char *row = buf + r * rowlen;
+        SQLBIGINT id = 100 + r;
+        SQLLEN ind = 8;
+        memcpy(row + o_id, &id, 8);
+        memcpy(row + o_id_ind, &ind, sizeof ind);
+        SQLWCHAR w[TITLE_CH + 1];
+        SQLLEN wl = (SQLLEN)(w_from(titles[r], w, TITLE_CH + 1) * 2);
+        memcpy(row + o_title, w, (size_t)wl);
+        memcpy(row + o_title_ind, &wl, sizeof wl);
+        double pts = r * 1.5;
+        SQLLEN pind = r == 2 ? SQL_NULL_DATA : 8; /* a NULL in the middle */
+        memcpy(row + o_pts, &pts, 8);
+        memcpy(row + o_pts_ind, &pind, sizeof pind);
+    }
+    char *base = (char *)16;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SBIGINT, SQL_INTEGER, 0, 0, base + o_id, 8,
+                        (SQLLEN *)(base + o_id_ind)), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_WCHAR, SQL_WVARCHAR, TITLE_CH, 0, base + o_title,
+                        TITLE_CH * 2, (SQLLEN *)(base + o_title_ind)), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 3, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 15, 0, base + o_pts, 8,
+                        (SQLLEN *)(base + o_pts_ind)), SQL_HANDLE_STMT, st);
+    SQLULEN bop = (SQLULEN)(uintptr_t)buf - 16;
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)(uintptr_t)rowlen, SQL_IS_UINTEGER), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)N, SQL_IS_UINTEGER), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, &bop, SQL_IS_POINTER), SQL_HANDLE_STMT, st);
+    SQLULEN got = 0;
+    OK(SQLGetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, &got, 0, NULL), SQL_HANDLE_STMT, st);
+    CHECK(got == N, "PARAMSET_SIZE reads back %lu", (unsigned long)got);
+    SQLRETURN rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS, "row-wise array: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    SQLLEN n = -1;
+    SQLRowCount(st, &n);
+    CHECK(n == N, "row count %ld", (long)n);
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr") == N, "rows in the table");
+    CHECK(scalar(dbc, "SELECT sum(id) FROM zarr") == 100 + 101 + 102 + 103 + 104, "ids");
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE pts IS NULL AND id = 102") == 1, "inline NULL indicator");
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE title = 'Zo\xc3\xab \xf0\x9f\x98\x80' AND id = 101") == 1,
+          "WCHAR value of row 2");
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE title = '' AND id = 103") == 1, "empty string");
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE pts = 6.0 AND title = 'five'") == 1, "last row");
+
+    /* pyodbc resets the attributes afterwards; a single execution works again */
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, SQL_IS_UINTEGER);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, NULL, SQL_IS_POINTER);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)SQL_PARAM_BIND_BY_COLUMN, SQL_IS_UINTEGER);
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
+    free(buf);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* DBD::ODBC execute_array: column-wise arrays, status array, processed count. */
+static void test_array_columnwise(SQLHDBC dbc)
+{
+    start("parameter arrays: column-wise, statuses, PARAM_OPERATION_PTR (DBD::ODBC execute_array)");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    enum { N = 4 };
+    SQLINTEGER ids[N] = {1, 2, 3, 4};
+    SQLLEN id_ind[N] = {0, 0, 0, 0};
+    char titles[N][21] = {"alpha", "beta", "gamma", "delta"};
+    SQLLEN title_ind[N] = {SQL_NTS, 4, SQL_NTS, SQL_NULL_DATA}; /* "beta" by length; a NULL */
+    SQLUSMALLINT status[N];
+    SQLULEN processed = 99;
+    memset(status, 0xAB, sizeof status);
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, title) VALUES (?, ?)", SQL_NTS), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)SQL_PARAM_BIND_BY_COLUMN, 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)N, 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, status, 0), SQL_HANDLE_STMT, st);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, &processed, 0), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, ids, 0, id_ind), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 20, 0, titles, 21, title_ind),
+       SQL_HANDLE_STMT, st);
+    SQLRETURN rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS, "column-wise array: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    CHECK(processed == N, "processed %lu", (unsigned long)processed);
+    for (int i = 0; i < N; i++)
+        CHECK(status[i] == SQL_PARAM_SUCCESS, "status[%d] = %u", i, status[i]);
+    SQLLEN n = -1;
+    SQLRowCount(st, &n);
+    CHECK(n == N, "row count %ld", (long)n);
+    char t[64];
+    text_of(dbc, "SELECT group_concat(coalesce(title, '-'), ',') FROM (SELECT title FROM zarr ORDER BY id)", t,
+            sizeof t);
+    CHECK(strcmp(t, "alpha,beta,gamma,-") == 0, "titles '%s'", t);
+
+    /* SQL_PARAM_IGNORE: that set is not executed and reads SQL_PARAM_UNUSED */
+    SQLUSMALLINT ops[N] = {SQL_PARAM_PROCEED, SQL_PARAM_IGNORE, SQL_PARAM_PROCEED, SQL_PARAM_IGNORE};
+    for (int i = 0; i < N; i++)
+        ids[i] = 10 + i;
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAM_OPERATION_PTR, ops, 0), SQL_HANDLE_STMT, st);
+    memset(status, 0xAB, sizeof status);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS, "array with ignored sets: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    CHECK(status[0] == SQL_PARAM_SUCCESS && status[1] == SQL_PARAM_UNUSED && status[2] == SQL_PARAM_SUCCESS &&
+          status[3] == SQL_PARAM_UNUSED, "statuses %u %u %u %u", status[0], status[1], status[2], status[3]);
+    CHECK(processed == N, "processed %lu (ignored sets included)", (unsigned long)processed);
+    SQLRowCount(st, &n);
+    CHECK(n == 2, "row count %ld", (long)n);
+    text_of(dbc, "SELECT group_concat(id, ',') FROM (SELECT id FROM zarr WHERE id >= 10 ORDER BY id)", t, sizeof t);
+    CHECK(strcmp(t, "10,12") == 0, "only the sets not ignored were inserted: '%s'", t);
+
+    /* every set ignored: nothing runs, SQL_SUCCESS */
+    for (int i = 0; i < N; i++)
+        ops[i] = SQL_PARAM_IGNORE;
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS, "all ignored: rc=%d", (int)rc);
+    SQLRowCount(st, &n);
+    CHECK(n == 0, "all ignored: row count %ld", (long)n);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_OPERATION_PTR, NULL, 0);
+
+    /* UPDATE with an array: the total row count; rows matched by no set are not errors */
+    OK(SQLPrepare(st, (SQLCHAR *)"UPDATE zarr SET pts = ? WHERE id = ?", SQL_NTS), SQL_HANDLE_STMT, st);
+    double pts[N] = {1, 2, 3, 4};
+    SQLINTEGER uid[N] = {1, 2, 999, 10};
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, pts, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, uid, 0, NULL), SQL_HANDLE_STMT, st);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS, "UPDATE array: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    SQLRowCount(st, &n);
+    CHECK(n == 3, "UPDATE array row count %ld", (long)n);
+    CHECK(status[2] == SQL_PARAM_SUCCESS, "a set that matched nothing is a success (%u)", status[2]);
+    CHECK(scalar(dbc, "SELECT sum(pts) FROM zarr") == 1 + 2 + 4, "updated values");
+    for (int i = 0; i < N; i++)
+        uid[i] = 5000 + i;
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_NO_DATA, "UPDATE array touching no row: rc=%d (want SQL_NO_DATA)", (int)rc);
+
+    /* arrays with a statement returning rows: HYC00 */
+    OK(SQLPrepare(st, (SQLCHAR *)"SELECT id FROM zarr WHERE id = ?", SQL_NTS), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, ids, 0, NULL), SQL_HANDLE_STMT, st);
+    expect_state(SQLExecute(st), SQL_HANDLE_STMT, st, "HYC00", "SELECT with a parameter array");
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, 0);
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st); /* one set is fine */
+    SQLFreeStmt(st, SQL_CLOSE);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* The first record of an array in which rows failed: the summary (no row number). */
+static void check_summary(SQLHSTMT st, const char *want_state, const char *want_text, const char *what)
+{
+    char stt[6], msg[2048];
+    SQLLEN row;
+    SQLINTEGER col;
+    SQLRETURN rc = diag_rec(st, 1, stt, msg, sizeof msg, &row, &col);
+    CHECK(rc == SQL_SUCCESS, "%s: summary record rc=%d", what, (int)rc);
+    CHECK(strcmp(stt, want_state) == 0, "%s: summary state %s, want %s (%s)", what, stt, want_state, msg);
+    CHECK(row == SQL_NO_ROW_NUMBER, "%s: summary SQL_DIAG_ROW_NUMBER %ld", what, (long)row);
+    CHECK(col == SQL_NO_COLUMN_NUMBER, "%s: summary SQL_DIAG_COLUMN_NUMBER %d", what, (int)col);
+    CHECK(strncmp(msg, "[azdo-odbc][Azure DevOps]", 25) == 0 && strncmp(msg + 25, want_text, strlen(want_text)) == 0,
+          "%s: summary\n  got  '%s'\n  want '[azdo-odbc][Azure DevOps]%s…'", what, msg, want_text);
+}
+
+/* The 7-set array of test_array_partial_failure: sets 2 (CHECK), 4 (NOT NULL) and 6 (conversion) fail. */
+enum { PF_N = 7 };
+typedef struct pf_array {
+    SQLINTEGER ids[PF_N];
+    SQLLEN id_ind[PF_N];
+    double pts[PF_N];
+    SQL_TIMESTAMP_STRUCT due[PF_N];
+    SQLUSMALLINT status[PF_N];
+    SQLULEN processed;
+} pf_array;
+
+static void pf_bind(SQLHSTMT st, pf_array *a)
+{
+    static const SQLLEN id_ind[PF_N] = {0, 0, 0, SQL_NULL_DATA, 0, 0, 0}; /* set 4: NOT NULL */
+    static const double pts[PF_N] = {1, -5, 3, 4, 5, 6, 7};                /* set 2: CHECK */
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i < PF_N; i++) {
+        a->ids[i] = i + 1;
+        a->id_ind[i] = id_ind[i];
+        a->pts[i] = pts[i];
+        a->due[i].year = 2025;
+        a->due[i].month = 1;
+        a->due[i].day = (SQLUSMALLINT)(i + 1);
+    }
+    a->due[5].month = 13; /* set 6: conversion (22008) */
+    memset(a->status, 0xAB, sizeof a->status);
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, pts, due) VALUES (?, ?, ?)", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)PF_N, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, a->status, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, &a->processed, 0);
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, a->ids, 0, a->id_ind),
+       SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, a->pts, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 3, SQL_PARAM_INPUT, SQL_C_TYPE_TIMESTAMP, SQL_TYPE_TIMESTAMP, 27, 7, a->due, 0, NULL),
+       SQL_HANDLE_STMT, st);
+}
+
+/* Statuses and the per-row records 2..4 of the 7-set array (the same in both modes). */
+static void pf_check_rows(SQLHSTMT st, const pf_array *a, const char *what)
+{
+    CHECK(a->processed == PF_N, "%s: processed %lu", what, (unsigned long)a->processed);
+    static const SQLUSMALLINT want[PF_N] = {SQL_PARAM_SUCCESS, SQL_PARAM_ERROR, SQL_PARAM_SUCCESS, SQL_PARAM_ERROR,
+                                            SQL_PARAM_SUCCESS, SQL_PARAM_ERROR, SQL_PARAM_SUCCESS};
+    for (int i = 0; i < PF_N; i++)
+        CHECK(a->status[i] == want[i], "%s: status[%d] = %u, want %u", what, i, a->status[i], want[i]);
+    /* the records first: any other call (SQLRowCount too) clears them */
+    CHECK(diag_count(st) == 4, "%s: the summary and one record per failed set: %d", what, (int)diag_count(st));
+    static const struct {
+        const char *state;
+        SQLLEN row;
+        SQLINTEGER col;
+        const char *text;
+    } recs[] = {
+        {"23000", 2, SQL_NO_COLUMN_NUMBER, "Row 2: CHECK constraint failed"},
+        {"23000", 4, SQL_NO_COLUMN_NUMBER, "Row 4: NOT NULL constraint failed: zarr.id"},
+        {"22008", 6, 3, "Row 6: Parameter 3:"},
+    };
+    for (int k = 0; k < 3; k++) {
+        char stt[6], msg[512];
+        SQLLEN row;
+        SQLINTEGER col;
+        SQLSMALLINT rec = (SQLSMALLINT)(k + 2);
+        OK(diag_rec(st, rec, stt, msg, sizeof msg, &row, &col), SQL_HANDLE_STMT, st);
+        CHECK(strcmp(stt, recs[k].state) == 0, "%s: record %d: state %s, want %s (%s)", what, rec, stt, recs[k].state,
+              msg);
+        CHECK(row == recs[k].row, "%s: record %d: SQL_DIAG_ROW_NUMBER %ld, want %ld", what, rec, (long)row,
+              (long)recs[k].row);
+        CHECK(col == recs[k].col, "%s: record %d: SQL_DIAG_COLUMN_NUMBER %d, want %d", what, rec, (int)col,
+              (int)recs[k].col);
+        CHECK(strstr(msg, recs[k].text) != NULL, "%s: record %d: '%s' lacks '%s'", what, rec, msg, recs[k].text);
+        CHECK(strncmp(msg, "[azdo-odbc][Azure DevOps]Row ", 29) == 0, "%s: record %d: prefix '%s'", what, rec, msg);
+    }
+    char stt[6], msg[64];
+    CHECK(diag_rec(st, 5, stt, msg, sizeof msg, NULL, NULL) == SQL_NO_DATA, "%s: no record 5", what);
+}
+
+/* Sets that fail: a summary first, then each reported once, with its own SQLSTATE and row number;
+ * the others are written.  The default ArrayPartialFailure=Info: SQL_SUCCESS_WITH_INFO, summary 01S01. */
+static void test_array_partial_failure(SQLHDBC dbc)
+{
+    start("parameter arrays: failing rows (summary, statuses, SQL_DIAG_ROW_NUMBER, SUCCESS_WITH_INFO)");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    pf_array a;
+    pf_bind(st, &a);
+    SQLRETURN rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO, "partial failure: rc=%d (want SQL_SUCCESS_WITH_INFO)", (int)rc);
+    check_summary(st, "01S01",
+                  "3 of 7 rows failed and were not written (rows 2, 4, 6); the other 4 rows were written. "
+                  "Row 2: CHECK constraint failed: pts >= 0; Row 4: NOT NULL constraint failed: zarr.id; "
+                  "Row 6: Parameter 3: ",
+                  "Info");
+    SQLINTEGER native = -1;
+    SQLGetDiagField(SQL_HANDLE_STMT, st, 1, SQL_DIAG_NATIVE, &native, 0, NULL);
+    CHECK(native == 0, "01S01 summary: native %d", (int)native);
+    char origin[32] = "";
+    SQLGetDiagField(SQL_HANDLE_STMT, st, 1, SQL_DIAG_SUBCLASS_ORIGIN, origin, sizeof origin, NULL);
+    CHECK(strcmp(origin, "ODBC 3.0") == 0, "01S01 is an ODBC 3.0 subclass: '%s'", origin);
+    pf_check_rows(st, &a, "Info");
+    SQLLEN n = -1;
+    OK(SQLRowCount(st, &n), SQL_HANDLE_STMT, st);
+    CHECK(n == 4, "row count %ld (the sets that succeeded)", (long)n);
+    char t[64];
+    text_of(dbc, "SELECT group_concat(id, ',') FROM (SELECT id FROM zarr ORDER BY id)", t, sizeof t);
+    CHECK(strcmp(t, "1,3,5,7") == 0, "the other sets were written: '%s'", t);
+
+    /* every attempted set fails: SQL_ERROR, every status SQL_PARAM_ERROR, the summary has the first state */
+    for (int i = 0; i < PF_N; i++) {
+        a.pts[i] = -1 - i;
+        a.id_ind[i] = 0;
+        a.due[i].month = 1;
+    }
+    memset(a.status, 0xAB, sizeof a.status);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_ERROR, "all sets fail: rc=%d (want SQL_ERROR)", (int)rc);
+    for (int i = 0; i < PF_N; i++)
+        CHECK(a.status[i] == SQL_PARAM_ERROR, "all fail: status[%d] = %u", i, a.status[i]);
+    CHECK(a.processed == PF_N, "all fail: processed %lu", (unsigned long)a.processed);
+    CHECK(diag_count(st) == PF_N + 1, "all fail: %d records (the summary and one per row)", (int)diag_count(st));
+    check_summary(st, "23000",
+                  "7 of 7 rows failed and were not written (rows 1-7); no row was written. "
+                  "All 7 rows: CHECK constraint failed: pts >= 0",
+                  "all fail");
+    SQLINTEGER native2 = -1;
+    SQLGetDiagField(SQL_HANDLE_STMT, st, 1, SQL_DIAG_NATIVE, &native, 0, NULL);
+    SQLGetDiagField(SQL_HANDLE_STMT, st, 2, SQL_DIAG_NATIVE, &native2, 0, NULL);
+    CHECK(native == native2 && native != 0, "all fail: the summary has the first row's native error (%d, %d)",
+          (int)native, (int)native2);
+    char stt[6], msg[512];
+    SQLLEN row;
+    diag_rec(st, 2, stt, msg, sizeof msg, &row, NULL);
+    CHECK(row == 1 && strcmp(stt, "23000") == 0 && strstr(msg, "Row 1: CHECK"), "record 2: row %ld state %s '%s'",
+          (long)row, stt, msg);
+    diag_rec(st, PF_N + 1, stt, msg, sizeof msg, &row, NULL);
+    CHECK(row == PF_N && strcmp(stt, "23000") == 0, "last record: row %ld state %s", (long)row, stt);
+    /* (after SQL_ERROR the DM itself refuses SQLRowCount: the statement is back in the prepared state) */
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr") == 4, "nothing more was written");
+
+    /* ignored sets are neither written nor failed */
+    SQLUSMALLINT ops[PF_N] = {SQL_PARAM_PROCEED, SQL_PARAM_PROCEED, SQL_PARAM_IGNORE, SQL_PARAM_PROCEED,
+                              SQL_PARAM_PROCEED, SQL_PARAM_PROCEED, SQL_PARAM_PROCEED};
+    for (int i = 0; i < PF_N; i++) {
+        a.ids[i] = 20 + i;
+        a.pts[i] = i == 1 ? -1 : 1;
+    }
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_OPERATION_PTR, ops, 0);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO, "with an ignored set: rc=%d", (int)rc);
+    check_summary(st, "01S01",
+                  "1 of 7 rows failed and was not written (row 2); 5 rows were written, 1 was not executed. "
+                  "Row 2: CHECK constraint failed: pts >= 0",
+                  "ignored set");
+    CHECK(diag_count(st) == 2, "ignored set: %d records", (int)diag_count(st));
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_OPERATION_PTR, NULL, 0);
+
+    /* an unbound parameter is the statement's error, not a row's */
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    memset(a.status, 0xAB, sizeof a.status);
+    expect_state(SQLExecute(st), SQL_HANDLE_STMT, st, "07002", "array with an unbound parameter");
+    CHECK(a.processed == 0, "07002: processed %lu", (unsigned long)a.processed);
+    CHECK(diag_count(st) == 1, "07002: one record, no summary (%d)", (int)diag_count(st));
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, NULL, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, NULL, 0);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* ArrayPartialFailure=Error: some rows failing makes SQLExecute return SQL_ERROR; the good rows are written. */
+static void test_array_partial_error_mode(void)
+{
+    start("parameter arrays: ArrayPartialFailure=Error");
+    char cs[512];
+    snprintf(cs, sizeof cs, "DSN=%s;ArrayPartialFailure=error", dsn);
+    SQLHDBC dbc = new_dbc();
+    SQLCHAR out[2048];
+    SQLSMALLINT outlen = 0;
+    SQLRETURN rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, out, sizeof out, &outlen, SQL_DRIVER_NOPROMPT);
+    OK(rc, SQL_HANDLE_DBC, dbc);
+    if (!SQL_SUCCEEDED(rc)) {
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+        return;
+    }
+    CHECK(strstr((char *)out, ";ArrayPartialFailure=Error;") != NULL, "out string normalizes the key: '%s'",
+          (char *)out);
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    pf_array a;
+    pf_bind(st, &a);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_ERROR, "Error mode, some rows fail: rc=%d (want SQL_ERROR)", (int)rc);
+    check_summary(st, "23000",
+                  "3 of 7 rows failed and were not written (rows 2, 4, 6); the other 4 rows were written and stay "
+                  "written (ArrayPartialFailure=Error). Row 2: CHECK constraint failed: pts >= 0; "
+                  "Row 4: NOT NULL constraint failed: zarr.id; Row 6: Parameter 3: ",
+                  "Error");
+    pf_check_rows(st, &a, "Error");
+    char t[64];
+    text_of(dbc, "SELECT group_concat(id, ',') FROM (SELECT id FROM zarr ORDER BY id)", t, sizeof t);
+    CHECK(strcmp(t, "1,3,5,7") == 0, "Error mode: the good rows were written all the same: '%s'", t);
+
+    /* the summary's SQLSTATE is the FIRST failure's: here the conversion error of row 1 */
+    for (int i = 0; i < PF_N; i++) {
+        a.ids[i] = 10 + i;
+        a.id_ind[i] = 0;
+        a.pts[i] = i == 2 ? -3 : 1;
+        a.due[i].month = i == 0 ? 13 : 1;
+    }
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_ERROR, "Error mode, rows 1 and 3 fail: rc=%d", (int)rc);
+    check_summary(st, "22008",
+                  "2 of 7 rows failed and were not written (rows 1, 3); the other 5 rows were written and stay "
+                  "written (ArrayPartialFailure=Error). Row 1: Parameter 3: ",
+                  "Error, first failure 22008");
+    CHECK(a.status[0] == SQL_PARAM_ERROR && a.status[1] == SQL_PARAM_SUCCESS && a.status[2] == SQL_PARAM_ERROR,
+          "Error mode: statuses %u %u %u", a.status[0], a.status[1], a.status[2]);
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE id >= 10") == 5, "Error mode: 5 rows written");
+
+    /* every row fine: SQL_SUCCESS, no record */
+    for (int i = 0; i < PF_N; i++) {
+        a.ids[i] = 30 + i;
+        a.pts[i] = 1;
+        a.due[i].month = 1;
+    }
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS, "Error mode, no failure: rc=%d", (int)rc);
+    CHECK(diag_count(st) == 0, "Error mode, no failure: %d records", (int)diag_count(st));
+    SQLLEN n = -1;
+    OK(SQLRowCount(st, &n), SQL_HANDLE_STMT, st);
+    CHECK(n == PF_N, "Error mode, no failure: row count %ld", (long)n);
+
+    /* every row fails: as in Info mode */
+    for (int i = 0; i < PF_N; i++)
+        a.pts[i] = -1;
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_ERROR && diag_count(st) == PF_N + 1, "Error mode, all fail: rc=%d, %d records", (int)rc,
+          (int)diag_count(st));
+    check_summary(st, "23000", "7 of 7 rows failed and were not written (rows 1-7); no row was written. ", "Error, all");
+
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, NULL, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, NULL, 0);
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    /* a single execution is not an array: its own error, no summary */
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, pts) VALUES (99, -1)", SQL_NTS), SQL_HANDLE_STMT, st);
+    rc = SQLExecute(st);
+    char stt[6], msg[512];
+    SQLLEN row;
+    diag_rec(st, 1, stt, msg, sizeof msg, &row, NULL);
+    CHECK(rc == SQL_ERROR && strcmp(stt, "23000") == 0 && strstr(msg, "rows failed") == NULL && diag_count(st) == 1,
+          "single execution: rc=%d %s '%s'", (int)rc, stt, msg);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+    drop(dbc);
+}
+
+/* The summary's length limit (1,000 characters with the prefix): the row list and the messages are cut with "…". */
+static void test_array_summary_limits(SQLHDBC dbc)
+{
+    start("parameter arrays: the summary record's limits");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    enum { N = 400 };
+    static SQLINTEGER ids[N];
+    static SQLLEN ind[N];
+    static double pts[N];
+    SQLUSMALLINT *status = calloc(N, sizeof *status);
+    /* every even row fails: rows 2, 6, 10 … on the CHECK, rows 4, 8, 12 … on NOT NULL */
+    for (int i = 0; i < N; i++) {
+        ids[i] = i + 1;
+        ind[i] = (i % 4 == 3) ? SQL_NULL_DATA : 0;
+        pts[i] = (i % 4 == 1) ? -1 : 1;
+    }
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, pts) VALUES (?, ?)", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)N, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, status, 0);
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, ids, 0, ind), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_DOUBLE, SQL_DOUBLE, 0, 0, pts, 0, NULL), SQL_HANDLE_STMT, st);
+    SQLRETURN rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO, "200 of 400 fail: rc=%d", (int)rc);
+    CHECK(diag_count(st) == 201, "200 of 400 fail: %d records", (int)diag_count(st));
+    char stt[6], msg[4096];
+    SQLLEN row;
+    diag_rec(st, 1, stt, msg, sizeof msg, &row, NULL);
+    size_t len = strlen(msg);
+    CHECK(len <= 1000, "summary length %zu <= 1000", len);
+    static const char head[] = "[azdo-odbc][Azure DevOps]200 of 400 rows failed and were not written (rows 2, 4, 6, 8, ";
+    CHECK(strncmp(msg, head, sizeof head - 1) == 0, "summary head '%.120s'", msg);
+    CHECK(strstr(msg, ", \xe2\x80\xa6); the other 200 rows were written. ") != NULL, "the row list is cut: '%s'", msg);
+    CHECK(strstr(msg, "Rows 2, 6, 10, 14, 18, 22, 26, 30 and 92 more: CHECK constraint failed: pts >= 0; "
+                      "Rows 4, 8, 12, 16, 20, 24, 28, 32 and 92 more: NOT NULL constraint failed: zarr.id") != NULL,
+          "rows grouped by message: '%s'", msg);
+    diag_rec(st, 201, stt, msg, sizeof msg, &row, NULL);
+    CHECK(row == 400 && strstr(msg, "Row 400: NOT NULL"), "last record row %ld '%s'", (long)row, msg);
+
+    /* 20 different long messages: the ones that fit, then "…" */
+    SQLHSTMT ddl = new_stmt(dbc);
+    char sql[8192];
+    size_t o = (size_t)snprintf(sql, sizeof sql, "CREATE TEMP TABLE zlong(id INTEGER");
+    for (int k = 1; k <= 20; k++)
+        o += (size_t)snprintf(sql + o, sizeof sql - o,
+                              ", CONSTRAINT row_%02d_is_refused_by_a_check_constraint_whose_name_is_long_enough_to_"
+                              "fill_the_summary_quickly CHECK (id <> %d)",
+                              k, k);
+    snprintf(sql + o, sizeof sql - o, ")");
+    OK(exec(ddl, sql), SQL_HANDLE_STMT, ddl);
+    SQLFreeHandle(SQL_HANDLE_STMT, ddl);
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zlong (id) VALUES (?)", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)40, 0);
+    for (int i = 0; i < 40; i++)
+        ids[i] = i + 1;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, ids, 0, NULL), SQL_HANDLE_STMT, st);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO, "20 of 40 fail: rc=%d", (int)rc);
+    diag_rec(st, 1, stt, msg, sizeof msg, &row, NULL);
+    len = strlen(msg);
+    CHECK(len <= 1000 && len > 900, "summary length %zu in (900, 1000]", len);
+    CHECK(strstr(msg, "20 of 40 rows failed and were not written (rows 1-20); the other 20 rows were written. Row 1: "
+                      "CHECK constraint failed: row_01_is_refused") != NULL,
+          "20 of 40: '%s'", msg);
+    CHECK(len >= 3 && strcmp(msg + len - 3, "\xe2\x80\xa6") == 0, "ends with an ellipsis: '%s'", msg + len - 40);
+    CHECK(strstr(msg, "Row 20:") == NULL, "not every message fits");
+    CHECK(diag_count(st) == 21, "20 of 40: %d records", (int)diag_count(st));
+
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, NULL, 0);
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    OK(exec(st, "DROP TABLE zlong"), SQL_HANDLE_STMT, st);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
+    free(status);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void *array_canceller(void *arg)
+{
+    (void)arg;
+    struct timespec t = {0, 300 * 1000 * 1000};
+    nanosleep(&t, NULL);
+    SQLCancel(cancel_target);
+    return NULL;
+}
+
+/* A cancel or the query timeout stops the array: sets not reached stay SQL_PARAM_UNUSED. */
+static void test_array_stops(SQLHDBC dbc)
+{
+    start("parameter arrays: cancel and query timeout stop the array");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, "CREATE TEMP TABLE zslow(x INTEGER)"), SQL_HANDLE_STMT, st);
+    /* each set counts to 2e9: far longer than the test waits */
+    OK(SQLPrepare(st, (SQLCHAR *)"WITH RECURSIVE c(x) AS (VALUES(1) UNION ALL SELECT x + 1 FROM c WHERE x < "
+                                 "2000000000) INSERT INTO zslow SELECT ? + count(*) FROM c", SQL_NTS),
+       SQL_HANDLE_STMT, st);
+    enum { N = 3 };
+    SQLINTEGER v[N] = {1, 2, 3};
+    SQLUSMALLINT status[N];
+    SQLULEN processed = 99;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, v, 0, NULL), SQL_HANDLE_STMT, st);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)N, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, status, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, &processed, 0);
+    OK(SQLSetStmtAttr(st, SQL_ATTR_QUERY_TIMEOUT, (SQLPOINTER)1, 0), SQL_HANDLE_STMT, st);
+    double t0 = mono_s();
+    SQLRETURN rc = SQLExecute(st);
+    double took = mono_s() - t0;
+    CHECK(rc == SQL_ERROR, "timeout: rc=%d", (int)rc);
+    CHECK(took < 5, "timeout: the array stopped after %.1f s", took);
+    CHECK(status[0] == SQL_PARAM_ERROR && status[1] == SQL_PARAM_UNUSED && status[2] == SQL_PARAM_UNUSED,
+          "timeout: statuses %u %u %u", status[0], status[1], status[2]);
+    CHECK(processed == 1, "timeout: processed %lu", (unsigned long)processed);
+    char stt[6], msg[1024];
+    SQLLEN row;
+    /* the summary first (the stop state), then the row's record, then where it stopped */
+    diag_rec(st, 1, stt, msg, sizeof msg, &row, NULL);
+    CHECK(strcmp(stt, "HYT00") == 0 && row == SQL_NO_ROW_NUMBER &&
+              strstr(msg, "Query timeout expired: the array stopped after 1 of 3 rows. 1 of 3 rows failed and was "
+                          "not written (row 1); 0 rows were written, 2 were not executed. Row 1: "),
+          "timeout: summary %s row %ld (%s)", stt, (long)row, msg);
+    diag_rec(st, 2, stt, msg, sizeof msg, &row, NULL);
+    CHECK(strcmp(stt, "HYT00") == 0 && row == 1, "timeout: record 2 %s row %ld (%s)", stt, (long)row, msg);
+    SQLINTEGER nrec = diag_count(st);
+    CHECK(nrec == 3, "timeout: 3 records (%d)", (int)nrec);
+    diag_rec(st, (SQLSMALLINT)nrec, stt, msg, sizeof msg, &row, NULL);
+    CHECK(strcmp(stt, "HYT00") == 0 && row == SQL_NO_ROW_NUMBER && strstr(msg, "rows 2 to 3 were not executed"),
+          "timeout: last record %s row %ld '%s'", stt, (long)row, msg);
+
+    SQLSetStmtAttr(st, SQL_ATTR_QUERY_TIMEOUT, (SQLPOINTER)0, 0);
+    cancel_target = st;
+    pthread_t th;
+    pthread_create(&th, NULL, array_canceller, NULL);
+    t0 = mono_s();
+    rc = SQLExecute(st);
+    took = mono_s() - t0;
+    pthread_join(th, NULL);
+    CHECK(rc == SQL_ERROR, "cancel: rc=%d", (int)rc);
+    CHECK(took < 5, "cancel: the array stopped after %.1f s", took);
+    CHECK(status[0] == SQL_PARAM_ERROR && status[1] == SQL_PARAM_UNUSED && status[2] == SQL_PARAM_UNUSED,
+          "cancel: statuses %u %u %u", status[0], status[1], status[2]);
+    diag_rec(st, 1, stt, msg, sizeof msg, &row, NULL);
+    CHECK(strcmp(stt, "HY008") == 0 && row == SQL_NO_ROW_NUMBER && strstr(msg, "Operation canceled: the array stopped"),
+          "cancel: summary %s row %ld (%s)", stt, (long)row, msg);
+    diag_rec(st, 2, stt, msg, sizeof msg, &row, NULL);
+    CHECK(strcmp(stt, "HY008") == 0 && row == 1, "cancel: record 2 %s row %ld (%s)", stt, (long)row, msg);
+    CHECK(scalar(dbc, "SELECT count(*) FROM zslow") == 0, "nothing written");
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, NULL, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, NULL, 0);
+    OK(exec(st, "DROP TABLE zslow"), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* Data-at-execution: SQL_LEN_DATA_AT_EXEC / SQL_DATA_AT_EXEC, SQLParamData, SQLPutData. */
+static void test_data_at_exec(SQLHDBC dbc)
+{
+    start("data-at-execution (SQLParamData / SQLPutData), single and in arrays");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, note, title) VALUES (?, ?, ?)", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLINTEGER id = 1;
+    SQLLEN note_ind = SQL_DATA_AT_EXEC, id_ind = SQL_DATA_AT_EXEC, title_ind = SQL_NTS;
+    char title[] = "plain";
+    int tok_note = 0, tok_id = 0;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, &tok_id, 0, &id_ind),
+       SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_WCHAR, SQL_WLONGVARCHAR, 0, 0, &tok_note, 0, &note_ind),
+       SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 3, SQL_PARAM_INPUT, SQL_C_CHAR, SQL_VARCHAR, 40, 0, title, 0, &title_ind),
+       SQL_HANDLE_STMT, st);
+    SQLRETURN rc = SQLExecute(st);
+    CHECK(rc == SQL_NEED_DATA, "SQLExecute with data-at-execution parameters: rc=%d %s", (int)rc,
+          why(SQL_HANDLE_STMT, st));
+    SQLPOINTER token = NULL;
+    rc = SQLParamData(st, &token);
+    CHECK(rc == SQL_NEED_DATA && token == &tok_id, "first SQLParamData: rc=%d token %p (want %p)", (int)rc, token,
+          (void *)&tok_id);
+    OK(SQLPutData(st, &id, 0), SQL_HANDLE_STMT, st);
+    expect_state(SQLPutData(st, &id, 0), SQL_HANDLE_STMT, st, "HY019", "a fixed-size value in two pieces");
+    /* an error in SQLPutData ends the sequence: start again */
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_NEED_DATA, "SQLExecute after the failed sequence: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    rc = SQLParamData(st, &token);
+    CHECK(rc == SQL_NEED_DATA && token == &tok_id, "first SQLParamData again: rc=%d", (int)rc);
+    OK(SQLPutData(st, &id, 0), SQL_HANDLE_STMT, st);
+    rc = SQLParamData(st, &token);
+    CHECK(rc == SQL_NEED_DATA && token == &tok_note, "second SQLParamData: rc=%d", (int)rc);
+    /* a long UTF-16 text in pieces of odd byte counts: the pieces split code units */
+    size_t nch = 100000;
+    SQLWCHAR *w = malloc((nch + 1) * sizeof *w);
+    for (size_t i = 0; i < nch; i++)
+        w[i] = (SQLWCHAR)(i % 10 == 9 ? 0x00E9 : 'a' + i % 26); /* é among ASCII */
+    const unsigned char *bytes = (const unsigned char *)w;
+    size_t total = nch * 2, off = 0, piece = 4095;
+    while (off < total) {
+        size_t k = total - off < piece ? total - off : piece;
+        rc = SQLPutData(st, (SQLPOINTER)(bytes + off), (SQLLEN)k);
+        if (!SQL_SUCCEEDED(rc))
+            break;
+        off += k;
+    }
+    OK(rc, SQL_HANDLE_STMT, st);
+    rc = SQLParamData(st, &token);
+    CHECK(rc == SQL_SUCCESS, "last SQLParamData executes: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    CHECK(scalar(dbc, "SELECT length(note) FROM zarr WHERE id = 1 AND title = 'plain'") == (long long)nch,
+          "the text sent in pieces");
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE id = 1 AND substr(note, 10, 1) = '\xc3\xa9' AND "
+                      "substr(note, 1, 3) = 'abc'") == 1,
+          "the pieces joined at byte level");
+
+    /* SQLPutData(SQL_NULL_DATA); a value with no SQLPutData at all is empty */
+    id = 2;
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_NEED_DATA, "again: rc=%d", (int)rc);
+    SQLParamData(st, &token);
+    SQLPutData(st, &id, 0);
+    SQLParamData(st, &token);
+    OK(SQLPutData(st, NULL, SQL_NULL_DATA), SQL_HANDLE_STMT, st);
+    OK(SQLParamData(st, &token), SQL_HANDLE_STMT, st);
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE id = 2 AND note IS NULL") == 1, "NULL by SQLPutData");
+    id = 5;
+    SQLExecute(st);
+    SQLParamData(st, &token);
+    SQLPutData(st, &id, 0);
+    SQLParamData(st, &token);
+    OK(SQLPutData(st, NULL, SQL_NULL_DATA), SQL_HANDLE_STMT, st);
+    expect_state(SQLPutData(st, w, 4), SQL_HANDLE_STMT, st, "HY020", "data after SQL_NULL_DATA");
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE id = 5") == 0, "the failed sequence wrote nothing");
+    /* SQL_NEED_LONG_DATA_LEN is "Y": a text announced as SQL_LEN_DATA_AT_EXEC(0) is empty and not asked
+     * for (the DM refuses SQLParamData without a SQLPutData in between: pyodbc#371) */
+    char yn[4] = "";
+    SQLSMALLINT ynlen = 0;
+    OK(SQLGetInfo(dbc, SQL_NEED_LONG_DATA_LEN, yn, sizeof yn, &ynlen), SQL_HANDLE_DBC, dbc);
+    CHECK(strcmp(yn, "Y") == 0, "SQL_NEED_LONG_DATA_LEN '%s'", yn);
+    id = 3;
+    note_ind = SQL_LEN_DATA_AT_EXEC(0);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_NEED_DATA, "empty DAE text: rc=%d", (int)rc);
+    rc = SQLParamData(st, &token);
+    CHECK(rc == SQL_NEED_DATA && token == &tok_id, "empty DAE text: only the id is asked for");
+    SQLPutData(st, &id, 0);
+    rc = SQLParamData(st, &token);
+    CHECK(rc == SQL_SUCCESS, "empty DAE text: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE id = 3 AND note = ''") == 1, "SQL_LEN_DATA_AT_EXEC(0) = ''");
+
+    /* out of sequence */
+    expect_state(SQLParamData(st, &token), SQL_HANDLE_STMT, st, "HY010", "SQLParamData without SQLExecute");
+
+    /* SQLCancel ends the sequence; the statement is usable again */
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_NEED_DATA, "before cancel: rc=%d", (int)rc);
+    OK(SQLCancel(st), SQL_HANDLE_STMT, st);
+    id_ind = 0;
+    note_ind = SQL_NTS;
+    SQLWCHAR small[8];
+    w_from("x", small, 8);
+    id = 4;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, &id, 0, &id_ind), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_WCHAR, SQL_WLONGVARCHAR, 0, 0, small, sizeof small, &note_ind),
+       SQL_HANDLE_STMT, st);
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    CHECK(scalar(dbc, "SELECT count(*) FROM zarr WHERE id = 4 AND note = 'x'") == 1, "after SQLCancel");
+
+    /* in a row-wise array, pyodbc style: the token is the row's element; PARAMS_PROCESSED names the row */
+    OK(exec(st, "DELETE FROM zarr"), SQL_HANDLE_STMT, st);
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, note) VALUES (?, ?)", SQL_NTS), SQL_HANDLE_STMT, st);
+    enum { N = 3 };
+    struct row {
+        SQLBIGINT id;
+        SQLLEN id_ind;
+        void *dae;   /* pyodbc keeps a DAEParam here */
+        SQLLEN dae_ind;
+    } rows[N] = {
+        {10, 8, NULL, SQL_LEN_DATA_AT_EXEC(5)},
+        {11, 8, NULL, SQL_NULL_DATA},
+        {12, 8, NULL, SQL_DATA_AT_EXEC},
+    };
+    SQLULEN processed = 0, bop = (SQLULEN)(uintptr_t)rows - 16;
+    SQLUSMALLINT status[N];
+    char *base = (char *)16;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SBIGINT, SQL_INTEGER, 0, 0, base + offsetof(struct row, id),
+                        8, (SQLLEN *)(base + offsetof(struct row, id_ind))), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_WCHAR, SQL_WLONGVARCHAR, 0, 0,
+                        base + offsetof(struct row, dae), sizeof(void *),
+                        (SQLLEN *)(base + offsetof(struct row, dae_ind))), SQL_HANDLE_STMT, st);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)sizeof(struct row), 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)N, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, &bop, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, &processed, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, status, 0);
+    rc = SQLExecute(st);
+    CHECK(rc == SQL_NEED_DATA, "array with DAE: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    static const char *const texts[] = {"first", NULL, "third \xc3\xa9"};
+    int asked = 0;
+    while ((rc = SQLParamData(st, &token)) == SQL_NEED_DATA) {
+        int r = (int)processed - 1;
+        CHECK(r == 0 || r == 2, "DAE asked for row %d", r + 1);
+        CHECK(token == &rows[r < 0 ? 0 : r].dae, "token for row %d is the row's element (%p vs %p)", r + 1, token,
+              (void *)&rows[r < 0 ? 0 : r].dae);
+        if (r < 0 || r > 2 || !texts[r])
+            break;
+        SQLWCHAR tw[32];
+        size_t u = w_from(texts[r], tw, 32);
+        OK(SQLPutData(st, tw, (SQLLEN)(u * 2)), SQL_HANDLE_STMT, st);
+        asked++;
+    }
+    CHECK(rc == SQL_SUCCESS, "array with DAE done: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    CHECK(asked == 2, "asked for %d values", asked);
+    CHECK(processed == N, "processed %lu", (unsigned long)processed);
+    CHECK(status[0] == SQL_PARAM_SUCCESS && status[1] == SQL_PARAM_SUCCESS && status[2] == SQL_PARAM_SUCCESS,
+          "statuses %u %u %u", status[0], status[1], status[2]);
+    char t[128];
+    text_of(dbc, "SELECT group_concat(coalesce(note, '-'), '|') FROM (SELECT note FROM zarr ORDER BY id)", t, sizeof t);
+    CHECK(strcmp(t, "first|-|third \xc3\xa9") == 0, "DAE values in the array: '%s'", t);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_OFFSET_PTR, NULL, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)SQL_PARAM_BIND_BY_COLUMN, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, NULL, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, NULL, 0);
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    free(w);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+static void expect_param(SQLHSTMT st, SQLUSMALLINT i, SQLSMALLINT type, SQLULEN size, SQLSMALLINT digits,
+                         SQLSMALLINT nullable, const char *what)
+{
+    SQLSMALLINT t = -1, d = -1, nl = -1;
+    SQLULEN sz = 99999;
+    SQLRETURN rc = SQLDescribeParam(st, i, &t, &sz, &d, &nl);
+    OK(rc, SQL_HANDLE_STMT, st);
+    CHECK(t == type && sz == size && d == digits && nl == nullable,
+          "%s param %u: type %d size %lu digits %d nullable %d; want %d %lu %d %d", what, i, t, (unsigned long)sz, d,
+          nl, type, (unsigned long)size, digits, nullable);
+}
+
+static void test_describe_param(SQLHDBC dbc)
+{
+    start("SQLDescribeParam");
+    char yn[4] = "";
+    SQLSMALLINT len;
+    OK(SQLGetInfo(dbc, SQL_DESCRIBE_PARAMETER, yn, sizeof yn, &len), SQL_HANDLE_DBC, dbc);
+    CHECK(strcmp(yn, "Y") == 0, "SQL_DESCRIBE_PARAMETER '%s'", yn);
+    SQLUSMALLINT f = 0;
+    SQLGetFunctions(dbc, SQL_API_SQLDESCRIBEPARAM, &f);
+    CHECK(f == SQL_TRUE, "SQLGetFunctions(SQLDescribeParam)");
+    SQLGetFunctions(dbc, SQL_API_SQLPARAMDATA, &f);
+    CHECK(f == SQL_TRUE, "SQLGetFunctions(SQLParamData)");
+    SQLGetFunctions(dbc, SQL_API_SQLPUTDATA, &f);
+    CHECK(f == SQL_TRUE, "SQLGetFunctions(SQLPutData)");
+
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, title, pts, note, due) VALUES (?, ?, ?, ?, ?)", SQL_NTS),
+       SQL_HANDLE_STMT, st);
+    expect_param(st, 1, SQL_INTEGER, 10, 0, SQL_NO_NULLS, "INSERT");
+    expect_param(st, 2, SQL_WVARCHAR, 40, 0, SQL_NULLABLE, "INSERT");
+    expect_param(st, 3, SQL_DOUBLE, 15, 0, SQL_NULLABLE, "INSERT");
+    expect_param(st, 4, SQL_WLONGVARCHAR, 0, 0, SQL_NULLABLE, "INSERT");
+    expect_param(st, 5, SQL_TYPE_TIMESTAMP, 27, 7, SQL_NULLABLE, "INSERT");
+    expect_state(SQLDescribeParam(st, 6, NULL, NULL, NULL, NULL), SQL_HANDLE_STMT, st, "07009", "param 6 of 5");
+    expect_state(SQLDescribeParam(st, 0, NULL, NULL, NULL, NULL), SQL_HANDLE_STMT, st, "07009", "param 0");
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO temp.zarr VALUES (?, upper(?), ?, NULL, NULL)", SQL_NTS),
+       SQL_HANDLE_STMT, st);
+    expect_param(st, 1, SQL_INTEGER, 10, 0, SQL_NO_NULLS, "INSERT without columns");
+    expect_param(st, 2, SQL_WLONGVARCHAR, 0, 0, SQL_NULLABLE_UNKNOWN, "INSERT without columns");
+    expect_param(st, 3, SQL_DOUBLE, 15, 0, SQL_NULLABLE, "INSERT without columns");
+    OK(SQLPrepare(st, (SQLCHAR *)"UPDATE zarr SET Title = ?, due = ? WHERE id = ? AND note LIKE ?", SQL_NTS),
+       SQL_HANDLE_STMT, st);
+    expect_param(st, 1, SQL_WVARCHAR, 40, 0, SQL_NULLABLE, "UPDATE");
+    expect_param(st, 2, SQL_TYPE_TIMESTAMP, 27, 7, SQL_NULLABLE, "UPDATE");
+    expect_param(st, 3, SQL_INTEGER, 10, 0, SQL_NO_NULLS, "UPDATE");
+    expect_param(st, 4, SQL_WLONGVARCHAR, 0, 0, SQL_NULLABLE, "UPDATE");
+    OK(SQLPrepare(st, (SQLCHAR *)"SELECT ? || '!', ? + 1", SQL_NTS), SQL_HANDLE_STMT, st);
+    expect_param(st, 1, SQL_WLONGVARCHAR, 0, 0, SQL_NULLABLE_UNKNOWN, "expression");
+    OK(SQLPrepare(st, (SQLCHAR *)"SELECT count(*) FROM WorkItems WHERE Id = ?", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLSMALLINT t = -1;
+    OK(SQLDescribeParam(st, 1, &t, NULL, NULL, NULL), SQL_HANDLE_STMT, st);
+    CHECK(t == SQL_INTEGER || t == SQL_BIGINT, "WorkItems.Id parameter type %d", t);
+    /* describing does not disturb the prepared statement */
+    SQLINTEGER id = -1;
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, &id, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLExecute(st), SQL_HANDLE_STMT, st);
+    OK(SQLFetch(st), SQL_HANDLE_STMT, st);
+    SQLFreeStmt(st, SQL_CLOSE);
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    SQLHSTMT st2 = new_stmt(dbc);
+    expect_state(SQLDescribeParam(st2, 1, NULL, NULL, NULL, NULL), SQL_HANDLE_STMT, st2, "HY010",
+                 "nothing prepared");
+    SQLFreeHandle(SQL_HANDLE_STMT, st2);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
+    SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* The descriptor fields behind the array attributes, and SQL_C_NUMERIC the way pyodbc binds a Decimal. */
+static void test_param_descriptors(SQLHDBC dbc)
+{
+    start("APD/IPD fields for parameter arrays; SQL_C_NUMERIC through the APD");
+    SQLHSTMT st = new_stmt(dbc);
+    OK(exec(st, zarr_ddl), SQL_HANDLE_STMT, st);
+    SQLHDESC apd = NULL, ipd = NULL;
+    OK(SQLGetStmtAttr(st, SQL_ATTR_APP_PARAM_DESC, &apd, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLGetStmtAttr(st, SQL_ATTR_IMP_PARAM_DESC, &ipd, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLSetDescField(apd, 0, SQL_DESC_ARRAY_SIZE, (SQLPOINTER)3, 0), SQL_HANDLE_DESC, apd);
+    SQLULEN v = 0;
+    OK(SQLGetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, &v, 0, NULL), SQL_HANDLE_STMT, st);
+    CHECK(v == 3, "APD SQL_DESC_ARRAY_SIZE is PARAMSET_SIZE (%lu)", (unsigned long)v);
+    SQLUSMALLINT status[3];
+    SQLULEN processed = 0;
+    OK(SQLSetDescField(ipd, 0, SQL_DESC_ARRAY_STATUS_PTR, status, 0), SQL_HANDLE_DESC, ipd);
+    OK(SQLSetDescField(ipd, 0, SQL_DESC_ROWS_PROCESSED_PTR, &processed, 0), SQL_HANDLE_DESC, ipd);
+    SQLPOINTER p = NULL;
+    OK(SQLGetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, &p, 0, NULL), SQL_HANDLE_STMT, st);
+    CHECK(p == status, "IPD SQL_DESC_ARRAY_STATUS_PTR is PARAM_STATUS_PTR");
+    OK(SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)24, 0), SQL_HANDLE_STMT, st);
+    SQLINTEGER bt = 0;
+    OK(SQLGetDescField(apd, 0, SQL_DESC_BIND_TYPE, &bt, 0, NULL), SQL_HANDLE_DESC, apd);
+    CHECK(bt == 24, "APD SQL_DESC_BIND_TYPE reads PARAM_BIND_TYPE (%d)", (int)bt);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_BIND_TYPE, (SQLPOINTER)SQL_PARAM_BIND_BY_COLUMN, 0);
+
+    /* pyodbc: SQLBindParameter(SQL_C_NUMERIC), then TYPE, PRECISION, SCALE, DATA_PTR on the APD */
+    OK(SQLPrepare(st, (SQLCHAR *)"INSERT INTO zarr (id, pts) VALUES (?, ?)", SQL_NTS), SQL_HANDLE_STMT, st);
+    SQLINTEGER ids[3] = {1, 2, 3};
+    SQL_NUMERIC_STRUCT num[3];
+    SQLLEN num_ind[3] = {sizeof num[0], sizeof num[0], sizeof num[0]};
+    memset(num, 0, sizeof num);
+    unsigned vals[3] = {12345, 50, 7}; /* scale 2: 123.45, 0.50, 0.07 */
+    for (int i = 0; i < 3; i++) {
+        num[i].precision = 10;
+        num[i].scale = 2;
+        num[i].sign = 1;
+        num[i].val[0] = (SQLCHAR)(vals[i] & 0xff);
+        num[i].val[1] = (SQLCHAR)(vals[i] >> 8);
+    }
+    num[2].sign = 0; /* -0.07: the CHECK fails for this one */
+    OK(SQLBindParameter(st, 1, SQL_PARAM_INPUT, SQL_C_SLONG, SQL_INTEGER, 0, 0, ids, 0, NULL), SQL_HANDLE_STMT, st);
+    OK(SQLBindParameter(st, 2, SQL_PARAM_INPUT, SQL_C_NUMERIC, SQL_DOUBLE, 10, 2, num, sizeof num[0], num_ind),
+       SQL_HANDLE_STMT, st);
+    OK(SQLSetDescField(apd, 2, SQL_DESC_TYPE, (SQLPOINTER)SQL_C_NUMERIC, 0), SQL_HANDLE_DESC, apd);
+    OK(SQLSetDescField(apd, 2, SQL_DESC_PRECISION, (SQLPOINTER)10, 0), SQL_HANDLE_DESC, apd);
+    OK(SQLSetDescField(apd, 2, SQL_DESC_SCALE, (SQLPOINTER)2, 0), SQL_HANDLE_DESC, apd);
+    OK(SQLSetDescField(apd, 2, SQL_DESC_DATA_PTR, num, 0), SQL_HANDLE_DESC, apd);
+    SQLRETURN rc = SQLExecute(st);
+    CHECK(rc == SQL_SUCCESS_WITH_INFO, "NUMERIC array: rc=%d %s", (int)rc, why(SQL_HANDLE_STMT, st));
+    CHECK(status[0] == SQL_PARAM_SUCCESS && status[1] == SQL_PARAM_SUCCESS && status[2] == SQL_PARAM_ERROR,
+          "statuses through the IPD pointer: %u %u %u", status[0], status[1], status[2]);
+    CHECK(processed == 3, "processed through the IPD pointer: %lu", (unsigned long)processed);
+    char t[64];
+    text_of(dbc, "SELECT group_concat(pts, ',') FROM (SELECT pts FROM zarr ORDER BY id)", t, sizeof t);
+    CHECK(strcmp(t, "123.45,0.5") == 0, "NUMERIC values '%s'", t);
+    SQLSMALLINT ct = 0;
+    OK(SQLGetDescField(apd, 2, SQL_DESC_CONCISE_TYPE, &ct, 0, NULL), SQL_HANDLE_DESC, apd);
+    CHECK(ct == SQL_C_NUMERIC, "APD record type %d", ct);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMSET_SIZE, (SQLPOINTER)1, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAM_STATUS_PTR, NULL, 0);
+    SQLSetStmtAttr(st, SQL_ATTR_PARAMS_PROCESSED_PTR, NULL, 0);
+    SQLFreeStmt(st, SQL_RESET_PARAMS);
+    OK(exec(st, "DROP TABLE zarr"), SQL_HANDLE_STMT, st);
     SQLFreeHandle(SQL_HANDLE_STMT, st);
 }
 
@@ -1578,8 +2537,17 @@ int main(void)
     test_block_cursor(dbc);
     test_errors(dbc);
     test_params(dbc);
+    test_array_rowwise_pyodbc(dbc);
+    test_array_columnwise(dbc);
+    test_array_partial_failure(dbc);
+    test_array_partial_error_mode();
+    test_array_summary_limits(dbc);
+    test_data_at_exec(dbc);
+    test_describe_param(dbc);
+    test_param_descriptors(dbc);
     test_workitems(dbc);
     test_cancel_and_timeout(dbc);
+    test_array_stops(dbc);
     test_cancel_and_timeout_in_flight(dbc);
     drop(dbc);
     test_connect_faults();

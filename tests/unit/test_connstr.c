@@ -660,6 +660,184 @@ static void test_network_and_trace_keys(void **state)
     assert_null(strstr(err.message, "pr0xysekrit"));
 }
 
+/* ---- writing work items ----------------------------------------------------------- */
+
+static void test_write_keys(void **state)
+{
+    azdo_config cfg;
+    /* defaults */
+    expect_ok("Organization=f;PWD=p", &cfg);
+    assert_null(cfg.default_work_item_type);
+    assert_int_equal(cfg.delete_destroy, 0);
+    assert_int_equal(cfg.validate_only, 0);
+    assert_int_equal(cfg.bypass_rules, 0);
+    assert_int_equal(cfg.suppress_notifications, 0);
+    assert_int_equal(cfg.max_concurrency, 8);
+    azdo_config_clear(&cfg);
+    /* empty values count as absent */
+    expect_ok("Organization=f;PWD=p;DefaultWorkItemType=;DeleteMode=;ValidateOnly=;BypassRules=;"
+              "SuppressNotifications=;MaxConcurrency=", &cfg);
+    assert_null(cfg.default_work_item_type);
+    assert_int_equal(cfg.delete_destroy, 0);
+    assert_int_equal(cfg.max_concurrency, 8);
+    azdo_config_clear(&cfg);
+
+    expect_ok("Organization=f;PWD=p;DefaultWorkItemType={User Story};DeleteMode=destroy;ValidateOnly=yes;"
+              "bypassrules=TRUE;SuppressNotifications=on;MaxConcurrency=64", &cfg);
+    assert_string_equal(cfg.default_work_item_type, "User Story");
+    assert_int_equal(cfg.delete_destroy, 1);
+    assert_int_equal(cfg.validate_only, 1);
+    assert_int_equal(cfg.bypass_rules, 1);
+    assert_int_equal(cfg.suppress_notifications, 1);
+    assert_int_equal(cfg.max_concurrency, 64);
+    azdo_config_clear(&cfg);
+    expect_ok("Organization=f;PWD=p;DefaultWorkItemType=  Bug  ;DeleteMode=RECYCLE;ValidateOnly=0;"
+              "BypassRules=off;SuppressNotifications=no;MaxConcurrency=1", &cfg);
+    assert_string_equal(cfg.default_work_item_type, "Bug"); /* trimmed like any plain value */
+    assert_int_equal(cfg.delete_destroy, 0);
+    assert_int_equal(cfg.validate_only, 0);
+    assert_int_equal(cfg.bypass_rules, 0);
+    assert_int_equal(cfg.suppress_notifications, 0);
+    assert_int_equal(cfg.max_concurrency, 1);
+    azdo_config_clear(&cfg);
+
+    expect_error("Organization=f;PWD=p;DeleteMode=Purge", AZDO_ERR_CONFIG,
+                 "DeleteMode: 'Purge' is not valid; use Recycle");
+    expect_error("Organization=f;PWD=p;ValidateOnly=2", AZDO_ERR_CONFIG,
+                 "ValidateOnly: '2' is not valid; use 1 or 0 (also true/false, yes/no, on/off)");
+    expect_error("Organization=f;PWD=p;BypassRules=maybe", AZDO_ERR_CONFIG, "BypassRules: 'maybe'");
+    expect_error("Organization=f;PWD=p;SuppressNotifications=y", AZDO_ERR_CONFIG, "SuppressNotifications");
+    expect_error("Organization=f;PWD=p;MaxConcurrency=0", AZDO_ERR_CONFIG,
+                 "MaxConcurrency: '0' is not valid; use a whole number of requests from 1 to 64");
+    expect_error("Organization=f;PWD=p;MaxConcurrency=65", AZDO_ERR_CONFIG, "from 1 to 64");
+    expect_error("Organization=f;PWD=p;MaxConcurrency=eight", AZDO_ERR_CONFIG, "MaxConcurrency");
+
+    /* they are DSN keys: connect.c reads them from odbc.ini */
+    static const char *const keys[] = {"DefaultWorkItemType", "DeleteMode", "ValidateOnly", "BypassRules",
+                                       "SuppressNotifications", "MaxConcurrency"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        int found = 0;
+        for (int j = 0; cs_dsn_keys[j]; j++)
+            found |= strcmp(cs_dsn_keys[j], keys[i]) == 0;
+        if (!found)
+            fail_msg("%s is not in cs_dsn_keys", keys[i]);
+    }
+
+    /* the out string repeats them normalized, once, only when set */
+    char *o = out_string("DRIVER={Azure DevOps};Organization=fab;PWD=s;deletemode=DESTROY;ValidateOnly=yes;"
+                         "MaxConcurrency=4;DefaultWorkItemType={Task}", NULL);
+    assert_string_equal(o, "DRIVER=Azure DevOps;Organization=fab;PWD=s;ApiVersion=7.1;Timeout=100;"
+                           "DefaultWorkItemType=Task;DeleteMode=Destroy;ValidateOnly=1;MaxConcurrency=4;");
+    azdo_secret_free(o);
+    /* from the DSN too (they are not secrets) */
+    cs_map d;
+    cs_map_init(&d);
+    assert_int_equal(cs_add(&d, "BypassRules", 11, "true", 4, CS_FROM_DSN), CS_OK);
+    assert_int_equal(cs_add(&d, "SuppressNotifications", 21, "0", 1, CS_FROM_DSN), CS_OK);
+    o = out_string("DRIVER={Azure DevOps};Organization=fab;PWD=s", &d);
+    assert_string_equal(o, "DRIVER=Azure DevOps;Organization=fab;PWD=s;ApiVersion=7.1;Timeout=100;"
+                           "BypassRules=1;SuppressNotifications=0;");
+    azdo_secret_free(o);
+    cs_map_clear(&d);
+}
+
+/* ---- ArrayPartialFailure (a driver-side key, not in azdo_config) ------------------ */
+
+static int apf_of(const char *s, azdo_errkind *kind, azdo_error *err)
+{
+    cs_map m = parse_ok(s);
+    int mode = -1;
+    azdo_error_clear(err);
+    *kind = cs_array_partial_failure(&m, &mode, err);
+    cs_map_clear(&m);
+    return mode;
+}
+
+static void expect_apf(const char *s, int want)
+{
+    azdo_errkind k;
+    azdo_error err;
+    int mode = apf_of(s, &k, &err);
+    if (k != AZDO_OK)
+        fail_msg("'%s' failed: %s", s, err.message);
+    if (mode != want)
+        fail_msg("'%s': mode %d, want %d", s, mode, want);
+    /* cs_to_config accepts it too */
+    azdo_config cfg;
+    expect_ok(s, &cfg);
+    azdo_config_clear(&cfg);
+}
+
+static void test_array_partial_failure_key(void **state)
+{
+    /* Info (0) by default, when empty, and for Info in any case; Error (1) in any case */
+    expect_apf("Organization=f;PWD=p", 0);
+    expect_apf("Organization=f;PWD=p;ArrayPartialFailure=", 0);
+    expect_apf("Organization=f;PWD=p;ArrayPartialFailure=Info", 0);
+    expect_apf("Organization=f;PWD=p;arraypartialfailure=INFO", 0);
+    expect_apf("Organization=f;PWD=p;ArrayPartialFailure=Error", 1);
+    expect_apf("Organization=f;PWD=p;ArrayPartialFailure= error ", 1);
+    expect_apf("Organization=f;PWD=p;ArrayPartialFailure={ERROR}", 1);
+    /* the first occurrence wins */
+    expect_apf("Organization=f;PWD=p;ArrayPartialFailure=Error;ArrayPartialFailure=Info", 1);
+
+    /* anything else is refused, by cs_array_partial_failure and cs_to_config alike */
+    static const char *const bad[] = {"Warn", "1", "true", "Errors", "Info;", "SQL_ERROR"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char s[128];
+        snprintf(s, sizeof s, "Organization=f;PWD=p;ArrayPartialFailure={%s}", bad[i]);
+        azdo_errkind k;
+        azdo_error err;
+        int mode = apf_of(s, &k, &err);
+        assert_int_equal(k, AZDO_ERR_CONFIG);
+        assert_int_equal(mode, 0);
+        assert_non_null(strstr(err.message, "ArrayPartialFailure: '"));
+        assert_non_null(strstr(err.message, "is not valid; use Info (the default"));
+        assert_non_null(strstr(err.message, "or Error (it returns SQL_ERROR; the other rows are still written)"));
+        expect_error(s, AZDO_ERR_CONFIG, "ArrayPartialFailure");
+    }
+
+    /* a DSN key: connect.c reads it from odbc.ini */
+    int found = 0;
+    for (int j = 0; cs_dsn_keys[j]; j++)
+        found |= strcmp(cs_dsn_keys[j], "ArrayPartialFailure") == 0;
+    assert_true(found);
+    cs_map d;
+    cs_map_init(&d);
+    assert_int_equal(cs_add(&d, "ArrayPartialFailure", 19, "Error", 5, CS_FROM_DSN), CS_OK);
+    cs_map m = parse_ok("DSN=x;Organization=f;PWD=p");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    int mode = -1;
+    azdo_error err;
+    assert_int_equal(cs_array_partial_failure(&m, &mode, &err), AZDO_OK);
+    assert_int_equal(mode, 1);
+    cs_map_clear(&m);
+    /* the connection string wins over the DSN */
+    m = parse_ok("DSN=x;Organization=f;PWD=p;ArrayPartialFailure=info");
+    assert_int_equal(cs_merge_dsn(&m, &d), CS_OK);
+    assert_int_equal(cs_array_partial_failure(&m, &mode, &err), AZDO_OK);
+    assert_int_equal(mode, 0);
+    cs_map_clear(&m);
+
+    /* the out string repeats it normalized, only when set; not as an unknown key */
+    char *o = out_string("DRIVER={Azure DevOps};Organization=fab;PWD=s;arraypartialfailure=eRRor", NULL);
+    assert_string_equal(o, "DRIVER=Azure DevOps;Organization=fab;PWD=s;ApiVersion=7.1;Timeout=100;"
+                           "ArrayPartialFailure=Error;");
+    azdo_secret_free(o);
+    o = out_string("DRIVER={Azure DevOps};Organization=fab;PWD=s;ArrayPartialFailure=info;MaxConcurrency=2", NULL);
+    assert_string_equal(o, "DRIVER=Azure DevOps;Organization=fab;PWD=s;ApiVersion=7.1;Timeout=100;"
+                           "MaxConcurrency=2;ArrayPartialFailure=Info;");
+    azdo_secret_free(o);
+    o = out_string("DRIVER={Azure DevOps};Organization=fab;PWD=s", &d);
+    assert_string_equal(o, "DRIVER=Azure DevOps;Organization=fab;PWD=s;ApiVersion=7.1;Timeout=100;"
+                           "ArrayPartialFailure=Error;");
+    azdo_secret_free(o);
+    o = out_string("DRIVER={Azure DevOps};Organization=fab;PWD=s", NULL);
+    assert_null(strstr(o, "ArrayPartialFailure"));
+    azdo_secret_free(o);
+    cs_map_clear(&d);
+}
+
 /* ---- secrets ------------------------------------------------------------------ */
 
 static void test_secrets_never_quoted(void **state)
@@ -877,6 +1055,8 @@ int main(void)
         cmocka_unit_test(test_retry_keys),
         cmocka_unit_test(test_retry_status_list),
         cmocka_unit_test(test_network_and_trace_keys),
+        cmocka_unit_test(test_write_keys),
+        cmocka_unit_test(test_array_partial_failure_key),
         cmocka_unit_test(test_secrets_never_quoted),
         cmocka_unit_test(test_secret_dsn_precedence),
         cmocka_unit_test(test_cut_dsn_value),
