@@ -37,7 +37,7 @@ const char *const cs_dsn_keys[] = {
     "RetryCountMax", "RetryStatusCodeList", "RetryMultiplyWaitTime", "RetryMaxWaitSeconds",
     "CAFile", "Proxy", "TraceFile", "TraceLevel",
     "DefaultWorkItemType", "DeleteMode", "ValidateOnly", "BypassRules", "SuppressNotifications",
-    "MaxConcurrency", "ArrayPartialFailure", NULL,
+    "MaxConcurrency", "ArrayPartialFailure", "TypeMap", "StateMap", "LinkIdField", NULL,
 };
 
 /* Keys whose values are secrets: never quoted, repeated in the out string
@@ -940,6 +940,11 @@ azdo_errkind cs_to_config(const cs_map *m, azdo_config *cfg, azdo_error *err)
     /* ---- writing work items ---- */
     if (dup_opt(nonempty(cs_get(m, "DefaultWorkItemType")), &c.default_work_item_type) != 0)
         goto nomem;
+    /* the Tasks view: checked by the SQL layer at connect (sql/tasks.c) */
+    if (dup_opt(nonempty(cs_get(m, "TypeMap")), &c.type_map) != 0 ||
+        dup_opt(nonempty(cs_get(m, "StateMap")), &c.state_map) != 0 ||
+        dup_opt(nonempty(cs_get(m, "LinkIdField")), &c.link_id_field) != 0)
+        goto nomem;
     if (delete_mode) {
         if (strcasecmp(delete_mode, "Recycle") == 0) {
             c.delete_destroy = 0;
@@ -1159,6 +1164,12 @@ char *cs_out_string(const cs_map *m, const azdo_config *cfg)
     /* writing: when set, normalized */
     if (cfg->default_work_item_type)
         add_pair(&b, "DefaultWorkItemType", cfg->default_work_item_type);
+    if (cfg->type_map)
+        add_pair(&b, "TypeMap", cfg->type_map);
+    if (cfg->state_map)
+        add_pair(&b, "StateMap", cfg->state_map);
+    if (cfg->link_id_field)
+        add_pair(&b, "LinkIdField", cfg->link_id_field);
     if (nonempty(cs_get(m, "DeleteMode")))
         add_pair(&b, "DeleteMode", cfg->delete_destroy ? "Destroy" : "Recycle");
     if (nonempty(cs_get(m, "ValidateOnly")))

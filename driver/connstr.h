@@ -136,6 +136,8 @@ int cs_is_secret_key(const char *key);
  *   TraceLevel    0..2; default 1 when TraceFile is set, else 0.
  *   DefaultWorkItemType  taken as given (the type of an INSERT row without
  *                 WorkItemType).
+ *   TypeMap, StateMap, LinkIdField  taken as given; checked at connect by
+ *                 the SQL layer (sql/tasks.c), which names the key on error.
  *   DeleteMode    Recycle (default) | Destroy, any case.
  *   ValidateOnly, BypassRules, SuppressNotifications  booleans like
  *                 RetryMultiplyWaitTime; default 0.

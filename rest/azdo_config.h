@@ -55,6 +55,11 @@ typedef struct azdo_config {
     int suppress_notifications;   /* SuppressNotifications: no e-mails for writes */
     int max_concurrency;          /* MaxConcurrency: requests in flight for bulk work, default 8 (1..64) */
 
+    /* the Tasks view (sql/tasks.c checks these at connect) */
+    char *type_map;      /* TypeMap: "TaskType=Work Item Type;…" */
+    char *state_map;     /* StateMap: "TaskState=State;…" */
+    char *link_id_field; /* LinkIdField: the field (column or reference name) holding another system's id */
+
     /* tracing */
     char *trace_file;   /* TraceFile: one line per HTTP request is appended here */
     int trace_level;    /* TraceLevel: 0 off (default when no file), 1 requests, 2 + response headers of interest */

@@ -39,6 +39,9 @@ void azdo_config_clear(azdo_config *cfg)
     free(cfg->proxy);
     free(cfg->trace_file);
     free(cfg->default_work_item_type);
+    free(cfg->type_map);
+    free(cfg->state_map);
+    free(cfg->link_id_field);
     memset(cfg, 0, sizeof *cfg);
 }
 

@@ -12,6 +12,7 @@
 #include "azdo_session.h"
 #include "../rest/client.h"
 #include "schema.h"
+#include "tasks.h"
 #include "vtab_workitems.h"
 
 #include <stdlib.h>
@@ -74,7 +75,15 @@ static int create_fields_table(sqlite3 *db, const azdo_schema *s)
 
 static int is_builtin_table(const char *t)
 {
-    return t && (strcasecmp(t, "WorkItems") == 0 || strcasecmp(t, "Fields") == 0);
+    return t && (strcasecmp(t, "WorkItems") == 0 || strcasecmp(t, "Fields") == 0 || strcasecmp(t, "Tasks") == 0 ||
+                 strcasecmp(t, "TasksTypeMap") == 0 || strcasecmp(t, "TasksStateMap") == 0);
+}
+
+/* tables that describe the connection and are not the user's to write */
+static int is_read_only_table(const char *t)
+{
+    return t && (strcasecmp(t, "Fields") == 0 || strcasecmp(t, "TasksTypeMap") == 0 ||
+                 strcasecmp(t, "TasksStateMap") == 0);
 }
 
 static int deny(azdo_session *s, const char *fmt, const char *table)
@@ -103,8 +112,13 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
         break;
     case SQLITE_DROP_TABLE:
     case SQLITE_DROP_VTABLE:
+    case SQLITE_DROP_VIEW:
         if (is_builtin_table(a))
             return deny(s, "%s is a table of the Azure DevOps connection: it cannot be dropped", a);
+        break;
+    case SQLITE_DROP_TRIGGER:
+        if (is_builtin_table(b))
+            return deny(s, "%s is a table of the Azure DevOps connection: its triggers cannot be dropped", b);
         break;
     case SQLITE_ALTER_TABLE:
         if (is_builtin_table(b))
@@ -117,8 +131,10 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
     case SQLITE_INSERT:
     case SQLITE_UPDATE:
     case SQLITE_DELETE:
-        if (a && strcasecmp(a, "Fields") == 0)
-            return deny(s, "%s describes the WorkItems columns and is read-only", a);
+        if (is_read_only_table(a))
+            return deny(s, "%s describes the connection (the WorkItems columns, TypeMap, StateMap) and is "
+                           "read-only",
+                        a);
         break;
     default:
         break;
@@ -194,6 +210,8 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
         rc = azdo_error_set(err, AZDO_ERR_INTERNAL, "Cannot create the tables: %s", sqlite3_errmsg(s->db));
         goto fail;
     }
+    if ((rc = azdo_tasks_create(s->db, s->schema, cfg, err)) != AZDO_OK)
+        goto fail;
     /* no writable_schema, no shadow-table writes, no file-backed surprises */
     sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
     sqlite3_set_authorizer(s->db, authorize, s);
