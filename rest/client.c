@@ -104,6 +104,9 @@ static char *build_url(const azdo_client *c, const char *project, const char *pa
     strbuf_append_char(&b, strchr(path, '?') ? '&' : '?');
     if (extra_query && *extra_query) {
         strbuf_append(&b, extra_query);
+        /* an api-version in extra_query (a preview API's) overrides the connection's */
+        if (strncmp(extra_query, "api-version=", 12) == 0 || strstr(extra_query, "&api-version="))
+            return strbuf_steal(&b);
         strbuf_append_char(&b, '&');
     }
     strbuf_append(&b, "api-version=");
@@ -457,15 +460,14 @@ static void write_query(const azdo_write_flags *f, char *q, size_t n)
         q[len - 1] = '\0';
 }
 
-/* A create whose answer was lost, or that failed inside the service (5xx),
- * may have happened: say so rather than guess, and never resend it. */
-static void note_unknown_outcome(azdo_errkind rc, azdo_error *err)
+/* A write whose answer was lost, garbled, or that failed inside the service
+ * (5xx) may have happened: say so rather than guess, and never resend it. */
+static void note_unknown_outcome(azdo_errkind rc, azdo_error *err, const char *tail)
 {
-    if (rc != AZDO_ERR_LINK && rc != AZDO_ERR_TIMEOUT && rc != AZDO_ERR_SERVER)
+    if (rc != AZDO_ERR_LINK && rc != AZDO_ERR_TIMEOUT && rc != AZDO_ERR_SERVER && rc != AZDO_ERR_PROTOCOL &&
+        rc != AZDO_ERR_CANCELLED)
         return;
     size_t len = strlen(err->message);
-    const char *tail = "; the create was sent but did not complete cleanly, so the work item MAY HAVE BEEN "
-                       "CREATED: check before loading this row again";
     if (len + strlen(tail) < sizeof err->message)
         memcpy(err->message + len, tail, strlen(tail) + 1);
 }
@@ -486,7 +488,9 @@ azdo_errkind azdo_client_create(azdo_client *c, const char *project, const char 
     azdo_errkind rc = call_ct(c, "POST", project && *project ? project : c->project, path, q, patch,
                               "application/json-patch+json", 0, "creating a work item", out, err);
     free(path);
-    note_unknown_outcome(rc, err);
+    note_unknown_outcome(rc, err,
+                         "; the create was sent but did not complete cleanly, so the work item MAY HAVE BEEN "
+                         "CREATED: check before loading this row again");
     return rc;
 }
 
@@ -498,8 +502,12 @@ azdo_errkind azdo_client_update(azdo_client *c, int64_t id, const char *patch, c
     write_query(flags, q, sizeof q);
     /* a PATCH carrying "test /rev" is safe to repeat; one without could apply
      * twice (History would append twice), so treat updates as not idempotent */
-    return call_ct(c, "PATCH", c->project, path, q, patch, "application/json-patch+json", 0, "updating a work item",
-                   out, err);
+    azdo_errkind rc = call_ct(c, "PATCH", c->project, path, q, patch, "application/json-patch+json", 0,
+                              "updating a work item", out, err);
+    note_unknown_outcome(rc, err,
+                         "; the update was sent but did not complete cleanly, so it MAY HAVE BEEN APPLIED: check "
+                         "the work item before sending it again");
+    return rc;
 }
 
 azdo_errkind azdo_client_delete(azdo_client *c, int64_t id, int destroy, azdo_error *err)
@@ -511,5 +519,74 @@ azdo_errkind azdo_client_delete(azdo_client *c, int64_t id, int destroy, azdo_er
     azdo_errkind rc = call_ct(c, "DELETE", c->project, path, destroy ? "destroy=true" : NULL, NULL, NULL, 1,
                               "deleting a work item", &j, err);
     cJSON_Delete(j);
+    if (rc == AZDO_ERR_NOT_FOUND) {
+        /* gone already: deleted by the try whose answer was lost, or by someone else */
+        azdo_error_clear(err);
+        rc = AZDO_OK;
+    }
+    return rc;
+}
+
+/* ---- comments (api-version AZDO_COMMENTS_API_VERSION) ----------------------- */
+
+azdo_errkind azdo_client_comments(azdo_client *c, int64_t id, int top, const char *continuation, cJSON **out,
+                                  azdo_error *err)
+{
+    *out = NULL;
+    char path[80], what[80];
+    snprintf(path, sizeof path, "wit/workItems/%lld/comments", (long long)id);
+    snprintf(what, sizeof what, "reading the comments of work item %lld", (long long)id);
+    strbuf q;
+    strbuf_init(&q);
+    if (continuation && *continuation) {
+        strbuf_append(&q, "continuationToken=");
+        strbuf_append_urlenc(&q, continuation);
+    } else {
+        strbuf_printf(&q, "$top=%d&order=asc", top > 0 ? top : AZDO_COMMENTS_PAGE);
+    }
+    strbuf_append(&q, "&api-version=" AZDO_COMMENTS_API_VERSION);
+    char *query = strbuf_steal(&q);
+    if (!query)
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    cJSON *j = NULL;
+    azdo_errkind rc = call(c, "GET", 1, path, query, NULL, 1, what, &j, err);
+    free(query);
+    if (rc != AZDO_OK)
+        return rc;
+    if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "comments"))) {
+        cJSON_Delete(j);
+        return azdo_error_set(err, AZDO_ERR_PROTOCOL, "The answer for the comments of work item %lld has no "
+                              "comments list", (long long)id);
+    }
+    *out = j;
+    return AZDO_OK;
+}
+
+azdo_errkind azdo_client_add_comment(azdo_client *c, int64_t id, const char *text, cJSON **out, azdo_error *err)
+{
+    *out = NULL;
+    cJSON *body = cJSON_CreateObject();
+    if (!body || !cJSON_AddStringToObject(body, "text", text)) {
+        cJSON_Delete(body);
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    }
+    char *json = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    if (!json)
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    char path[80], what[80];
+    snprintf(path, sizeof path, "wit/workItems/%lld/comments", (long long)id);
+    snprintf(what, sizeof what, "adding a comment to work item %lld", (long long)id);
+    /* not idempotent (a resend adds a second comment): retried only when the
+     * service provably did not process it */
+    azdo_errkind rc = call(c, "POST", 1, path, "api-version=" AZDO_COMMENTS_API_VERSION, json, 0, what, out, err);
+    free(json);
+    if (rc == AZDO_ERR_LINK || rc == AZDO_ERR_TIMEOUT || rc == AZDO_ERR_SERVER) {
+        size_t len = strlen(err->message);
+        const char *tail = "; the comment was sent but did not complete cleanly, so it MAY HAVE BEEN ADDED: "
+                           "check before adding it again";
+        if (len + strlen(tail) < sizeof err->message)
+            memcpy(err->message + len, tail, strlen(tail) + 1);
+    }
     return rc;
 }

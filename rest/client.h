@@ -45,7 +45,9 @@ azdo_errkind azdo_client_validate(azdo_client *c, azdo_error *err);
 
 /* GET/POST a path below _apis ("wit/fields").  project_scoped puts the
  * connection's project in the URL.  extra_query ("$top=5") may be NULL.
- * *out is a cJSON tree the caller deletes. */
+ * *out is a cJSON tree the caller deletes.  Every call sends the
+ * connection's ApiVersion, unless extra_query carries its own
+ * "api-version=…" (for a preview API: "api-version=7.1-preview.4"). */
 azdo_errkind azdo_client_get(azdo_client *c, int project_scoped, const char *path, const char *extra_query,
                              const char *what, cJSON **out, azdo_error *err);
 azdo_errkind azdo_client_post(azdo_client *c, int project_scoped, const char *path, const char *extra_query,
@@ -78,6 +80,21 @@ azdo_errkind azdo_client_update(azdo_client *c, int64_t id, const char *patch, c
                                 cJSON **out, azdo_error *err);
 /* DELETE …/_apis/wit/workitems/{id}, to the recycle bin or (destroy) for good. */
 azdo_errkind azdo_client_delete(azdo_client *c, int64_t id, int destroy, azdo_error *err);
+
+/* Work item comments, a preview API: every comments call sends
+ * api-version=AZDO_COMMENTS_API_VERSION whatever the connection's ApiVersion.
+ * GET …/{project}/_apis/wit/workItems/{id}/comments, oldest first: the first
+ * page with continuation NULL ($top = top, <= 0: AZDO_COMMENTS_PAGE), the
+ * next ones with the answer's continuationToken.  *out: the CommentList
+ * {totalCount, count, comments[], continuationToken}; the caller deletes it. */
+#define AZDO_COMMENTS_API_VERSION "7.1-preview.4"
+#define AZDO_COMMENTS_PAGE 200
+azdo_errkind azdo_client_comments(azdo_client *c, int64_t id, int top, const char *continuation, cJSON **out,
+                                  azdo_error *err);
+/* POST …/workItems/{id}/comments {"text": …} as the connected identity.
+ * Never resent unless the service provably did not process it; a lost
+ * answer is reported as such.  *out: the new Comment (its "id"). */
+azdo_errkind azdo_client_add_comment(azdo_client *c, int64_t id, const char *text, cJSON **out, azdo_error *err);
 
 #define AZDO_BATCH_MAX 200
 #define AZDO_WIQL_MAX 20000        /* results per WIQL query */

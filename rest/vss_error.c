@@ -90,7 +90,8 @@ azdo_errkind azdo_vss_check_response(const azdo_http_response *resp, const char 
         kind = azdo_error_set(err, AZDO_ERR_PERMISSION, "Permission denied (HTTP 403) while %s: %s", what, detail);
     } else if (st == 404) {
         kind = azdo_error_set(err, AZDO_ERR_NOT_FOUND, "Not found (HTTP 404) while %s: %s", what, detail);
-    } else if (st == 409 || st == 412) {
+    } else if (st == 409 || st == 412 ||
+               (st == 400 && strcmp(err->type_key, "TestPatchOperationFailedException") == 0)) {
         kind = azdo_error_set(err, AZDO_ERR_CONFLICT, "Conflict (HTTP %d) while %s: %s", st, what, detail);
     } else if (st == 429) {
         kind = azdo_error_set(err, AZDO_ERR_THROTTLED, "Azure DevOps throttled the request (HTTP 429) while %s: %s",

@@ -38,6 +38,16 @@ int azdo_plan_best(const azdo_plan_request *req, azdo_plan_result *res)
     int id_eq = 0;
 
     memset(res->use, 0, (size_t)req->ncons * sizeof *res->use);
+    /* Rev = n is the expected revision only next to Id = m: then it names one
+     * item's revision.  Anywhere else (a subquery, State = 'x' AND Rev = 4) it
+     * stays an ordinary filter, or the statement would touch rows its WHERE
+     * does not select. */
+    int id_eq_usable = 0;
+    for (int i = 0; i < req->ncons; i++) {
+        const azdo_plan_cons *c = &req->cons[i];
+        if (c->usable && c->op == AZDO_OP_EQ && c->col >= 0 && (size_t)c->col < s->ncols && s->cols[c->col].is_id)
+            id_eq_usable = 1;
+    }
     res->order_consumed = 0;
     res->idx_str = NULL;
 
@@ -55,7 +65,7 @@ int azdo_plan_best(const azdo_plan_request *req, azdo_plan_result *res)
         }
         unsigned need = azdo_plan_cap_for(c->op);
         const azdo_column *col = c->col >= 0 && (size_t)c->col < s->ncols ? &s->cols[c->col] : NULL;
-        if (req->write_intent && col && col->is_rev && c->op == AZDO_OP_EQ && c->usable) {
+        if (req->write_intent && col && col->is_rev && c->op == AZDO_OP_EQ && c->usable && id_eq_usable) {
             /* not a filter: the revision the change expects (test /rev) */
             res->use[i].argv_index = ++argv;
             res->use[i].omit = 1;

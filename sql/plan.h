@@ -20,8 +20,9 @@
  *   order  := 'o' <col> ',' <desc> ';'
  *   limit  := 'l' <argv> ';'    offset := 'f' <argv> ';'
  *   used   := 'u' <hex colUsed> ';'
- *   rev    := 'r' <argv> ';'    under write intent: the revision an UPDATE/DELETE
- *                               expects (sent as "test /rev", never filtered on)
+ *   rev    := 'r' <argv> ';'    under write intent, next to a usable Id = m: the
+ *                               revision an UPDATE/DELETE expects for item m (sent
+ *                               as "test /rev", never filtered on)
  */
 #ifndef AZDO_PLAN_H
 #define AZDO_PLAN_H

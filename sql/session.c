@@ -6,6 +6,7 @@
  * definitions that become the WorkItems columns.  Tables:
  *   WorkItems  virtual table (vtab_workitems.c)
  *   WorkItems  also writable: INSERT/UPDATE/DELETE become REST calls (xUpdate)
+ *   WorkItemComments  virtual table (vtab_comments.c): read by WorkItemId, INSERT adds
  *   Fields     a plain table: each WorkItems column with the field behind it,
  *              so users can see the naming rule applied to their organization.
  */
@@ -14,6 +15,7 @@
 #include "schema.h"
 #include "tasks.h"
 #include "vtab_workitems.h"
+#include "vtab_comments.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +77,8 @@ static int create_fields_table(sqlite3 *db, const azdo_schema *s)
 
 static int is_builtin_table(const char *t)
 {
-    return t && (strcasecmp(t, "WorkItems") == 0 || strcasecmp(t, "Fields") == 0 || strcasecmp(t, "Tasks") == 0 ||
+    return t && (strcasecmp(t, "WorkItems") == 0 || strcasecmp(t, "WorkItemComments") == 0 ||
+                 strcasecmp(t, "Fields") == 0 || strcasecmp(t, "Tasks") == 0 ||
                  strcasecmp(t, "TasksTypeMap") == 0 || strcasecmp(t, "TasksStateMap") == 0);
 }
 
@@ -135,6 +138,8 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
             return deny(s, "%s describes the connection (the WorkItems columns, TypeMap, StateMap) and is "
                            "read-only",
                         a);
+        if (action != SQLITE_INSERT && a && strcasecmp(a, "WorkItemComments") == 0)
+            return deny(s, "%s does not support UPDATE or DELETE: comments can only be added (INSERT)", a);
         break;
     default:
         break;
@@ -206,6 +211,9 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
     if (azdo_vtab_register(s->db, &s->env) != SQLITE_OK ||
         sqlite3_exec(s->db, "CREATE VIRTUAL TABLE main.WorkItems USING azdo(WorkItems)", NULL, NULL, NULL) !=
             SQLITE_OK ||
+        azdo_vtab_comments_register(s->db, &s->env) != SQLITE_OK ||
+        sqlite3_exec(s->db, "CREATE VIRTUAL TABLE main.WorkItemComments USING azdo_comments", NULL, NULL, NULL) !=
+            SQLITE_OK ||
         create_fields_table(s->db, s->schema) != SQLITE_OK) {
         rc = azdo_error_set(err, AZDO_ERR_INTERNAL, "Cannot create the tables: %s", sqlite3_errmsg(s->db));
         goto fail;
@@ -241,6 +249,7 @@ void azdo_session_clear_error(azdo_session *s)
 void azdo_session_begin_statement(azdo_session *s, long timeout_s)
 {
     s->env.written = 0; /* what this statement writes, for its error if it fails part-way */
+    s->env.nexpected = 0;
     azdo_client_clear_cancel(s->client);
     azdo_clock *clk = azdo_client_clock(s->client);
     azdo_client_set_deadline(s->client, timeout_s > 0 ? clk->monotonic(clk) + (double)timeout_s : 0,

@@ -32,9 +32,36 @@
 typedef struct wi_vtab {
     sqlite3_vtab base;
     azdo_vtab_env *env;
-    int has_expected_rev;  /* the running UPDATE/DELETE said WHERE … Rev = expected_rev */
-    int64_t expected_rev;
 } wi_vtab;
+
+/* Records that the statement expects item `id` at revision `rev`. */
+static void expect_rev(azdo_vtab_env *env, int64_t id, int64_t rev)
+{
+    for (int i = 0; i < env->nexpected; i++)
+        if (env->expected[i].id == id) {
+            if (env->expected[i].rev != rev)
+                env->expected[i].conflicting = 1;
+            return;
+        }
+    if (env->nexpected < (int)(sizeof env->expected / sizeof env->expected[0])) {
+        env->expected[env->nexpected].id = id;
+        env->expected[env->nexpected].rev = rev;
+        env->expected[env->nexpected].conflicting = 0;
+        env->nexpected++;
+    }
+}
+
+/* 1 and *rev when the statement expects item `id` at a revision; -1 when it
+ * named two different revisions for it; 0 when it named none. */
+static int expected_rev_of(const azdo_vtab_env *env, int64_t id, int64_t *rev)
+{
+    for (int i = 0; i < env->nexpected; i++)
+        if (env->expected[i].id == id) {
+            *rev = env->expected[i].rev;
+            return env->expected[i].conflicting ? -1 : 1;
+        }
+    return 0;
+}
 
 typedef struct wi_cursor {
     sqlite3_vtab_cursor base;
@@ -435,16 +462,23 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
         return SQLITE_ERROR;
     }
     c->col_used = plan.col_used;
-    vt->has_expected_rev = 0;
+    int has_rev = 0;
+    int64_t want_rev = 0;
     if (plan.rev_argv >= 1 && plan.rev_argv <= argc) {
-        sqlite3_value *rv = argv[plan.rev_argv - 1];
-        sqlite3_value *d = sqlite3_value_dup(rv);
-        if (d && sqlite3_value_numeric_type(d) == SQLITE_INTEGER) {
-            vt->expected_rev = sqlite3_value_int64(d);
-            vt->has_expected_rev = 1;
+        sqlite3_value *d = sqlite3_value_dup(argv[plan.rev_argv - 1]);
+        if (d) {
+            int t = sqlite3_value_numeric_type(d);
+            double r = sqlite3_value_double(d);
+            if (t == SQLITE_INTEGER) {
+                want_rev = sqlite3_value_int64(d);
+                has_rev = 1;
+            } else if (t == SQLITE_FLOAT && r == floor(r) && fabs(r) < 9e15) {
+                want_rev = (int64_t)r; /* Rev = 7.0 means 7, as SQLite compares */
+                has_rev = 1;
+            }
         }
         sqlite3_value_free(d);
-        if (!vt->has_expected_rev) {
+        if (!has_rev) {
             /* Rev = 'x' or NULL: no revision can match */
             c->eof = 1;
             azdo_plan_clear(&plan);
@@ -495,6 +529,18 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
                 goto done;
             nvals++;
             w->nvals = 1;
+        }
+    }
+    if (has_rev) {
+        /* the planner pairs Rev = n with a usable Id = m: record it for that item */
+        for (size_t i = 0; i < nterms; i++) {
+            const azdo_wterm *w = &terms[i];
+            if (s->cols[w->col].is_id && w->op == AZDO_OP_EQ && w->nvals == 1) {
+                if (w->vals[0].type == AZDO_V_INT)
+                    expect_rev(vt->env, w->vals[0].i, want_rev);
+                else if (w->vals[0].type == AZDO_V_REAL && w->vals[0].r == floor(w->vals[0].r))
+                    expect_rev(vt->env, (int64_t)w->vals[0].r, want_rev);
+            }
         }
     }
     int64_t limit = -1, offset = 0;
@@ -754,6 +800,28 @@ static azdo_errkind parent_relation_index(azdo_client *c, int64_t id, int *index
     return AZDO_OK;
 }
 
+/* Checks that item `id` is still at revision `rev` (for a DELETE, which has
+ * no "test" operation, and an UPDATE that changes nothing else). */
+static int check_rev(wi_vtab *vt, int64_t id, int64_t rev, const char *what)
+{
+    azdo_error err;
+    azdo_error_clear(&err);
+    const char *rev_field = "System.Rev";
+    cJSON *b = NULL;
+    if (azdo_client_batch(vt->env->client, &id, 1, &rev_field, 1, &b, &err) != AZDO_OK)
+        return write_error(vt, &err);
+    const cJSON *it = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(b, "value"), 0);
+    const cJSON *cur = cJSON_GetObjectItemCaseSensitive(it, "rev");
+    int stale = !cJSON_IsNumber(cur) || (int64_t)cur->valuedouble != rev;
+    cJSON_Delete(b);
+    if (!stale)
+        return SQLITE_OK;
+    azdo_error_set(&err, AZDO_ERR_CONFLICT,
+                   "Work item %lld is no longer at revision %lld: it changed since it was read; nothing was %s",
+                   (long long)id, (long long)rev, what);
+    return write_error(vt, &err);
+}
+
 /*
  * xUpdate (argc == 1: DELETE argv[0]; argv[0] NULL: INSERT; else UPDATE of
  * row argv[0]).  Each row is one REST call, made now: Azure DevOps has no
@@ -774,25 +842,14 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
     azdo_error_clear(&err);
 
     if (argc == 1) { /* DELETE */
-        int64_t id = sqlite3_value_int64(argv[0]);
-        if (vt->has_expected_rev) {
-            /* DELETE has no "test": check the revision first */
-            const char *rev_field = "System.Rev";
-            cJSON *b = NULL;
-            if (azdo_client_batch(env->client, &id, 1, &rev_field, 1, &b, &err) != AZDO_OK)
-                return write_error(vt, &err);
-            const cJSON *it = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(b, "value"), 0);
-            const cJSON *rev = cJSON_GetObjectItemCaseSensitive(it, "rev");
-            int stale = !cJSON_IsNumber(rev) || (int64_t)rev->valuedouble != vt->expected_rev;
-            cJSON_Delete(b);
-            if (stale) {
-                azdo_error_set(&err, AZDO_ERR_CONFLICT,
-                               "Work item %lld is no longer at revision %lld: it changed since it was read; "
-                               "nothing was deleted",
-                               (long long)id, (long long)vt->expected_rev);
-                return write_error(vt, &err);
-            }
-        }
+        int64_t id = sqlite3_value_int64(argv[0]), want;
+        int has = expected_rev_of(env, id, &want);
+        if (has < 0)
+            return write_fail(vt, AZDO_ERR_CONFLICT, "The statement names two different revisions for one work "
+                                                     "item: nothing was deleted");
+        /* DELETE has no "test" operation: check the revision first */
+        if (has > 0 && check_rev(vt, id, want, "deleted") != SQLITE_OK)
+            return SQLITE_ERROR;
         if (azdo_client_delete(env->client, id, env->delete_destroy, &err) != AZDO_OK)
             return write_error(vt, &err);
         note_written(env, id);
@@ -819,7 +876,14 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
     azdo_patch *patch = azdo_patch_new();
     if (!patch)
         return SQLITE_NOMEM;
-    if (is_update && vt->has_expected_rev && azdo_patch_test_rev(patch, vt->expected_rev) != 0) {
+    int64_t want_rev = 0;
+    int has_rev = is_update ? expected_rev_of(env, id, &want_rev) : 0;
+    if (has_rev < 0) {
+        rc = write_fail(vt, AZDO_ERR_CONFLICT,
+                        "The statement names two different revisions for one work item: nothing was changed");
+        goto done;
+    }
+    if (has_rev > 0 && azdo_patch_test_rev(patch, want_rev) != 0) {
         rc = SQLITE_NOMEM;
         goto done;
     }
@@ -840,8 +904,14 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
             }
             continue;
         }
-        if (is_update && col->src != AZDO_SRC_FIELD)
-            continue; /* derived columns come along with their identity */
+        if (is_update && col->is_rev) {
+            /* only UPDATE … FROM hands over columns the SET does not name */
+            rc = write_fail(vt, AZDO_ERR_RULE,
+                            "Rev cannot be set, and UPDATE … FROM is not supported on WorkItems: write the new "
+                            "values as subqueries (SET Title = (SELECT …)), and WHERE Id = ? AND Rev = ? to "
+                            "change an item only at a given revision");
+            goto done;
+        }
         azdo_val val;
         sqlite3_value *dup;
         update_value(sv, col, &val, &dup);
@@ -913,8 +983,11 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
                             "TeamProject is required for a new work item when the connection has no Project");
             goto done;
         }
-    } else if (azdo_patch_count(patch) == (vt->has_expected_rev ? 1 : 0)) {
-        goto done; /* nothing changes */
+    } else if (azdo_patch_count(patch) == (has_rev > 0 ? 1 : 0)) {
+        /* nothing changes; the revision condition still has to hold */
+        if (has_rev > 0)
+            rc = check_rev(vt, id, want_rev, "changed");
+        goto done;
     }
     patch_text = azdo_patch_text(patch);
     if (!patch_text) {
@@ -924,11 +997,18 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
     azdo_errkind k = is_update ? azdo_client_update(env->client, id, patch_text, &env->flags, &answer, &err)
                                : azdo_client_create(env->client, project, type, patch_text, &env->flags, &answer, &err);
     if (k != AZDO_OK) {
-        if (k == AZDO_ERR_CONFLICT && vt->has_expected_rev)
+        if (k == AZDO_ERR_CONFLICT && has_rev > 0) {
+            char service[AZDO_ERRMSG_MAX / 2]; /* a copy: the message is rewritten from it */
+            size_t n = strlen(err.message);
+            if (n >= sizeof service)
+                n = sizeof service - 1;
+            memcpy(service, err.message, n);
+            service[n] = '\0';
             azdo_error_set(&err, k,
                            "Work item %lld is no longer at revision %lld: it changed since it was read; nothing "
                            "was changed (%s)",
-                           (long long)id, (long long)vt->expected_rev, err.message);
+                           (long long)id, (long long)want_rev, service);
+        }
         rc = write_error(vt, &err);
         goto done;
     }

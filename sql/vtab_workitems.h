@@ -28,6 +28,14 @@ typedef struct azdo_vtab_env {
      * it fails part-way (Azure DevOps has no transactions to roll back) */
     long written;
     int64_t written_ids[8];
+    /* WHERE Id = m AND Rev = n pairs of the running UPDATE/DELETE: the
+     * revision each item must still be at (per item, so subqueries and OR
+     * branches cannot mix them up); reset with `written` */
+    struct {
+        int64_t id, rev;
+        int conflicting; /* the statement named two revisions for this item */
+    } expected[64];
+    int nexpected;
 } azdo_vtab_env;
 
 /* Registers the "azdo" module on db; env must outlive db. */

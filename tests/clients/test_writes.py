@@ -71,6 +71,44 @@ st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET State = 'Closed' WH
 t.equal(st, "40001", "a stale revision fails with 40001 (%s)" % msg)
 t.equal(item(new_id)["fields"].get("System.State"), "Active", "and leaves the item unchanged")
 
+# --- Rev names one item's revision only next to Id = m (review findings) ---------------
+ids = [r[0] for r in cur.execute("SELECT Id FROM WorkItems WHERE State = 'Active' ORDER BY Id LIMIT 3").fetchall()]
+revs = {i: item(i)["rev"] for i in ids}
+a, b = ids[0], ids[1]
+# OR branches: each row is tested against its own revision
+st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET Title = 'or-branch' WHERE (Id = ? AND Rev = 99999) "
+                                       "OR (Id = ? AND Rev = ?)", a, b, revs[b]))
+t.equal(st, "40001", "OR branches: the stale branch fails (%s)" % msg)
+t.check(item(a)["fields"]["System.Title"] != "or-branch", "and its item is unchanged")
+# a subquery on WorkItems in SET does not wipe the check
+st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET Title = (SELECT w2.Title FROM WorkItems w2 WHERE "
+                                       "w2.Id = ?) WHERE Id = ? AND Rev = 99999", b, a))
+t.equal(st, "40001", "a subquery in SET keeps the revision check (%s)" % msg)
+# Rev without Id is an ordinary filter: only the rows the WHERE selects are touched
+active4 = [r[0] for r in cur.execute("SELECT Id FROM WorkItems WHERE State = 'Active' AND Rev = ?", revs[a])]
+before_titles = {i["id"]: i["fields"].get("System.Title") for i in dump()}
+cur.execute("UPDATE WorkItems SET Priority = 4 WHERE Id IN (SELECT Id FROM WorkItems WHERE State = 'Active' "
+            "AND Rev = ?)", revs[a])
+changed = [i["id"] for i in dump() if i["fields"].get("Microsoft.VSTS.Common.Priority") == 4
+           and i["id"] in active4]
+t.equal(sorted(changed), sorted(active4), "Rev in a subquery filters (%d rows, no more)" % len(active4))
+t.equal(cur.rowcount, len(active4), "and the row count says so")
+# Rev = 7.0 is Rev = 7
+rv = item(a)["rev"]
+cur.execute("UPDATE WorkItems SET Title = 'float rev' WHERE Id = ? AND Rev = ?", a, float(rv))
+t.equal(item(a)["fields"]["System.Title"], "float rev", "Rev given as a float with an integral value")
+# a companion column cannot be set
+st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET AssignedToUniqueName = 'x' WHERE Id = ?", a))
+t.equal(st, "23000", "SET of a companion column is refused (%s)" % msg)
+st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET AssignedToUniqueName = 'x' WHERE Id = ? AND Rev = 1",
+                                       a))
+t.check(st is not None, "also with a revision condition (%s)" % msg)
+# UPDATE … FROM is refused with advice
+cur.execute("CREATE TEMP TABLE s(id INTEGER, title TEXT)")
+cur.execute("INSERT INTO s VALUES (?, 'from')", a)
+st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET Title = s.title FROM s WHERE WorkItems.Id = s.id"))
+t.check(st is not None and "subqueries" in (msg or ""), "UPDATE … FROM is refused with advice (%s)" % msg)
+
 # --- rule errors keep the service's text and name the field -----------------------------
 st, msg = state_of(lambda: cur.execute("INSERT INTO WorkItems (WorkItemType, Priority) VALUES ('Task', 3)"))
 t.equal(st, "23000", "a missing required field -> 23000 (%s)" % msg)
@@ -105,6 +143,18 @@ for action in ("reset", "503"):
     t.equal(len(created), 1, "%s after processing: the item exists once, not twice" % action)
     t.check(st is not None and "MAY HAVE BEEN CREATED" in (msg or ""), "and the error says so (%s: %s)" % (st, msg))
     cn.close()
+control("/_emulator/faults", method="DELETE")
+
+# a DELETE processed but answered 503: retried, found gone — a success, not an error
+reset(items=50, seed=4)
+victim = next(i["id"] for i in dump() if i["fields"].get("System.TeamProject") == PROJECT)
+control("/_emulator/faults", {"rules": [{"path": "workitems/%d" % victim, "method": "DELETE", "first": 1,
+                                        "action": "503", "process": True}]})
+cn = pyodbc.connect("DSN=%s" % DSN, autocommit=True)
+st, msg = state_of(lambda: cn.cursor().execute("DELETE FROM WorkItems WHERE Id = ?", victim))
+t.equal(st, None, "a delete whose answer was lost succeeds (%s)" % msg)
+t.check(item(victim).get("deleted") in (True, 1), "and the item is deleted")
+cn.close()
 control("/_emulator/faults", method="DELETE")
 
 # a 429 means the service refused the create: it is retried and lands once
