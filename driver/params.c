@@ -389,7 +389,9 @@ typedef struct set_outcomes {
     SQLUSMALLINT *status;   /* per set: SQL_PARAM_* or PARAM_PENDING (not run) */
     set_diag *diags;        /* sets that posted records */
     size_t ndiags, capdiags;
-    SQLLEN changes;         /* rows changed by the sets that succeeded */
+    SQLLEN changes;         /* rows changed: by the sets that succeeded, and what failed sets wrote
+                               to Azure DevOps before they failed (no transactions undo it) */
+    SQLLEN partial;         /* of these, written by sets that then failed */
     int stopped;            /* run_sets stopped early (cancel, timeout, memory) */
     SQLULEN next_row;       /* stopped: the first set not gone through */
     char stop_state[6];     /* stopped: HY008, HYT00 or HY001 */
@@ -503,6 +505,13 @@ static void run_sets(drv_stmt *s, SQLULEN nsets, set_outcomes *o)
             } else {
                 stmt_sqlite_error_to(s, &d, x, drow);
                 failed = 1;
+                /* a multi-row set (INSERT … VALUES (…), (…)) may have written
+                 * work items before its failing row: they stay written */
+                long w = azdo_session_statement_writes(s->dbc->session);
+                if (dml && w > 0) {
+                    o->changes += (SQLLEN)w;
+                    o->partial += (SQLLEN)w;
+                }
             }
             sqlite3_reset(s->vm);
         }
@@ -655,7 +664,7 @@ static void post_summary(drv_stmt *s, SQLULEN nsets, const set_outcomes *o, SQLU
     }
 
     /* the parts around the row list */
-    char head[256], tail[224], lab[SUMMARY_GROUPS][GROUP_ROWS * 24 + 48];
+    char head[256], tail[448], lab[SUMMARY_GROUPS][GROUP_ROWS * 24 + 48];
     size_t hn = 0;
     head[0] = '\0';
     if (o->stopped)
@@ -666,9 +675,14 @@ static void post_summary(drv_stmt *s, SQLULEN nsets, const set_outcomes *o, SQLU
                               (unsigned long)o->next_row, (unsigned long)nsets);
     if (hn >= sizeof head)
         hn = sizeof head - 1;
-    snprintf(head + hn, sizeof head - hn, "%lu of %lu rows failed and %s not written (%s ",
-             (unsigned long)failed, (unsigned long)nsets, failed == 1 ? "was" : "were",
-             failed == 1 ? "row" : "rows");
+    if (o->partial > 0)
+        snprintf(head + hn, sizeof head - hn,
+                 "%lu of %lu rows failed (%s ", (unsigned long)failed, (unsigned long)nsets,
+                 failed == 1 ? "row" : "rows");
+    else
+        snprintf(head + hn, sizeof head - hn, "%lu of %lu rows failed and %s not written (%s ",
+                 (unsigned long)failed, (unsigned long)nsets, failed == 1 ? "was" : "were",
+                 failed == 1 ? "row" : "rows");
     if (written == 0 && unused == 0)
         snprintf(tail, sizeof tail, "); no row was written.");
     else if (unused == 0)
@@ -680,6 +694,14 @@ static void post_summary(drv_stmt *s, SQLULEN nsets, const set_outcomes *o, SQLU
                  written == 1 ? "row was" : "rows were", (unsigned long)unused,
                  unused == 1 ? "was" : "were",
                  rc == SQL_ERROR && !o->stopped && written > 0 ? " (ArrayPartialFailure=Error)" : "");
+    if (o->partial > 0) {
+        /* multi-row sets: what they wrote before failing stays written */
+        size_t tl = strlen(tail);
+        snprintf(tail + tl, sizeof tail - tl,
+                 " Before failing, the failed rows had already written %ld work item%s (no transactions undo "
+                 "them; each row's record lists them).",
+                 (long)o->partial, o->partial == 1 ? "" : "s");
+    }
 
     sum_text t;
     t.n = 0;

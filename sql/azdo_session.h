@@ -67,6 +67,11 @@ void azdo_session_cancel(azdo_session *s);
  */
 void azdo_session_set_write_intent(azdo_session *s, int on);
 
+/* Work items the current statement has written so far (created, updated or
+ * deleted), counted since azdo_session_begin_statement.  After a failed step
+ * these writes stay: Azure DevOps has no transactions. */
+long azdo_session_statement_writes(const azdo_session *s);
+
 /* Display name of the authenticated user (for SQL_USER_NAME), or "". */
 const char *azdo_session_user(const azdo_session *s);
 

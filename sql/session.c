@@ -261,6 +261,11 @@ void azdo_session_set_write_intent(azdo_session *s, int on)
     s->env.write_intent = on != 0;
 }
 
+long azdo_session_statement_writes(const azdo_session *s)
+{
+    return s->env.written;
+}
+
 void azdo_session_cancel(azdo_session *s)
 {
     azdo_client_cancel(s->client);

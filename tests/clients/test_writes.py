@@ -191,5 +191,19 @@ t.equal(titles, sorted("bulk %04d" % k for k in range(1000) if k not in bad), "e
 t.check(err is not None and "10 of 1000 rows failed" in err, "the failure is reported (%s)" % (err or "")[:300])
 t.check(err is not None and all(str(k + 1) in err for k in bad), "with every failing row number (1-based)")
 t.check(err is not None and "TF401320" in err and "Title" in err, "and Azure DevOps' message")
+
+# multi-row sets: set 2 writes its first row, then fails on its second; that write is counted and reported
+before = {i["id"] for i in dump()}
+cur = cn.cursor()
+cur.fast_executemany = True
+sets = [("Task", "m1a", "Task", "m1b"), ("Task", "m2a", "Task", None), ("Task", "m3a", "Task", "m3b")]
+err = None
+try:
+    cur.executemany("INSERT INTO WorkItems (WorkItemType, Title) VALUES (?, ?), (?, ?)", sets)
+except pyodbc.Error as e:
+    err = str(e)
+made = sorted(i["fields"]["System.Title"] for i in dump() if i["id"] not in before)
+t.equal(made, ["m1a", "m1b", "m2a", "m3a", "m3b"], "the failed set's first row stays written")
+t.check(err is not None and "already written 1 work item" in err, "and the summary says so (%s)" % (err or "")[:300])
 cn.close()
 t.done()
