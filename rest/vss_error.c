@@ -88,6 +88,10 @@ azdo_errkind azdo_vss_check_response(const azdo_http_response *resp, const char 
                               what, detail);
     } else if (st == 403) {
         kind = azdo_error_set(err, AZDO_ERR_PERMISSION, "Permission denied (HTTP 403) while %s: %s", what, detail);
+    } else if (st == 404 && strstr(err->type_key, "WorkItemTypeNotFound")) {
+        /* an INSERT naming a type the project does not have: a bad value, not a missing table */
+        kind = azdo_error_set(err, AZDO_ERR_RULE, "Azure DevOps refused the change (HTTP 404) while %s: %s", what,
+                              detail);
     } else if (st == 404) {
         kind = azdo_error_set(err, AZDO_ERR_NOT_FOUND, "Not found (HTTP 404) while %s: %s", what, detail);
     } else if (st == 409 || st == 412 ||

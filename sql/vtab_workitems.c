@@ -774,8 +774,10 @@ static void update_value(sqlite3_value *sv, const azdo_column *col, azdo_val *ou
     to_val(sv, out);
 }
 
-/* The index of the parent link in the item's relations, -1 when it has none. */
-static azdo_errkind parent_relation_index(azdo_client *c, int64_t id, int *index, azdo_error *err)
+/* The index of the parent link in the item's relations (-1 when it has
+ * none) and the revision it was read at, so the patch can test that the
+ * relations have not moved in between. */
+static azdo_errkind parent_relation_index(azdo_client *c, int64_t id, int *index, int64_t *rev, azdo_error *err)
 {
     char path[64];
     snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
@@ -784,6 +786,8 @@ static azdo_errkind parent_relation_index(azdo_client *c, int64_t id, int *index
     *index = -1;
     if (rc != AZDO_OK)
         return rc;
+    const cJSON *r_rev = cJSON_GetObjectItemCaseSensitive(item, "rev");
+    *rev = cJSON_IsNumber(r_rev) ? (int64_t)r_rev->valuedouble : -1;
     const cJSON *rels = cJSON_GetObjectItemCaseSensitive(item, "relations");
     int i = 0;
     const cJSON *r;
@@ -955,9 +959,19 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
     if (parent_set) {
         if (is_update) {
             int idx;
-            if (parent_relation_index(env->client, id, &idx, &err) != AZDO_OK) {
+            int64_t read_rev;
+            if (parent_relation_index(env->client, id, &idx, &read_rev, &err) != AZDO_OK) {
                 rc = write_error(vt, &err);
                 goto done;
+            }
+            /* the link is removed by position: make sure nothing moved since it was read */
+            if (idx >= 0 && has_rev == 0 && read_rev >= 0) {
+                if (azdo_patch_test_rev(patch, read_rev) != 0) {
+                    rc = SQLITE_NOMEM;
+                    goto done;
+                }
+                has_rev = 1;
+                want_rev = read_rev;
             }
             if (idx >= 0 && azdo_patch_remove_relation(patch, idx) != 0) {
                 rc = SQLITE_NOMEM;

@@ -119,8 +119,18 @@ st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET AreaPath = 'No\\\\S
 t.equal(st, "23000", "a bad area path -> 23000 (%s)" % msg)
 st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET Priority = 'high' WHERE Id = ?", new_id))
 t.check(st is not None and "whole number" in (msg or ""), "a non-number for an integer field is refused (%s)" % msg)
+st, msg = state_of(lambda: cur.execute("INSERT INTO WorkItems (WorkItemType, Title) VALUES ('Nonsense', 'x')"))
+t.equal(st, "23000", "an unknown work item type -> 23000 (%s)" % msg)
 st, msg = state_of(lambda: cur.execute("UPDATE WorkItems SET Id = 5 WHERE Id = ?", new_id))
 t.check(st is not None, "Id cannot be written (%s)" % msg)
+
+# --- ParentId replaced and removed (by position, guarded by the revision read with it) ----
+other = next(i["id"] for i in dump() if i["fields"].get("System.TeamProject") == PROJECT
+             and i["fields"].get("System.WorkItemType") == "User Story" and i["id"] != parent)
+cur.execute("UPDATE WorkItems SET ParentId = ? WHERE Id = ?", other, new_id)
+t.equal(item(new_id)["fields"].get("System.Parent"), other, "ParentId replaces the parent link")
+cur.execute("UPDATE WorkItems SET ParentId = NULL WHERE Id = ?", new_id)
+t.equal(item(new_id)["fields"].get("System.Parent"), None, "ParentId = NULL removes it")
 
 # --- DELETE: to the recycle bin ----------------------------------------------------------
 cur.execute("DELETE FROM WorkItems WHERE Id = ?", new_id)
