@@ -41,11 +41,11 @@ static int is_digit(unsigned char c)
 }
 
 /* Skips white space and comments (not ';'). */
-static size_t skip_blanks(const char *s, size_t n, size_t i)
+size_t sqlscan_skip_blanks(const char *s, size_t n, size_t i, int semicolons)
 {
     while (i < n) {
         char c = s[i];
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v' || (semicolons && c == ';')) {
             i++;
         } else if (c == '-' && i + 1 < n && s[i + 1] == '-') {
             while (i < n && s[i] != '\n')
@@ -107,13 +107,13 @@ static void tokenize(const char *s, size_t n, toks *ts)
     size_t i = 0;
     /* leading ';' are empty statements */
     for (;;) {
-        i = skip_blanks(s, n, i);
+        i = sqlscan_skip_blanks(s, n, i, 0);
         if (i < n && s[i] == ';')
             i++;
         else
             break;
     }
-    while ((i = skip_blanks(s, n, i)) < n) {
+    while ((i = sqlscan_skip_blanks(s, n, i, 0)) < n) {
         unsigned char c = (unsigned char)s[i];
         size_t st = i;
         if (c == ';')

@@ -50,6 +50,10 @@ sqlscan_kind sqlscan_kind_of(const char *sql, size_t n);
 /* UPDATE or DELETE (after a leading WITH clause): the write-intent flag. */
 int sqlscan_is_update_or_delete(const char *sql, size_t n);
 
+/* The index of the first character at or after i that is not white space or
+ * an SQL comment (-- … and / * … * /), nor a ';' when `semicolons` is set. */
+size_t sqlscan_skip_blanks(const char *s, size_t n, size_t i, int semicolons);
+
 typedef struct sqlscan_target {
     char *column; /* target column name (unquoted), or NULL */
     int ordinal;  /* 1-based column position (INSERT without a column list), or 0 */

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "driver.h"
+#include "sqlscan.h"
 
 static double now_s(void)
 {
@@ -137,28 +138,6 @@ SQLRETURN stmt_sqlite_error_to(drv_stmt *s, drv_diag *d, int rc, SQLLEN row)
 
 /* ---- prepare ------------------------------------------------------------------ */
 
-/* Skips spaces, ';' and SQL comments; returns the offset of the next token. */
-static size_t skip_filler(const char *s, size_t n, size_t i)
-{
-    while (i < n) {
-        char ch = s[i];
-        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == ';') {
-            i++;
-        } else if (ch == '-' && i + 1 < n && s[i + 1] == '-') {
-            while (i < n && s[i] != '\n')
-                i++;
-        } else if (ch == '/' && i + 1 < n && s[i + 1] == '*') {
-            i += 2;
-            while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'))
-                i++;
-            i = i + 1 < n ? i + 2 : n;
-        } else {
-            break;
-        }
-    }
-    return i;
-}
-
 static SQLRETURN prepare_vm(drv_stmt *s, const char *sql, size_t n)
 {
     if (!stmt_check_connected(s))
@@ -189,7 +168,7 @@ static SQLRETURN prepare_vm(drv_stmt *s, const char *sql, size_t n)
     if (!vm)
         return diag_err(&s->h.diag, "42000", "Syntax error: the SQL statement is empty");
     size_t used = tail ? (size_t)(tail - sql) : n;
-    if (skip_filler(sql, n, used) < n) {
+    if (sqlscan_skip_blanks(sql, n, used, 1) < n) {
         sqlite3_finalize(vm);
         return diag_err(&s->h.diag, "42000",
                         "Only one SQL statement per call is supported: there is more text after the "
