@@ -19,6 +19,7 @@
  */
 #include "vtab_workitems.h"
 #include "idsource.h"
+#include "vtab_common.h"
 #include "patch.h"
 #include "plan.h"
 #include "value.h"
@@ -83,10 +84,7 @@ typedef struct wi_cursor {
 
 static void record_error(wi_vtab *vt, const azdo_error *err)
 {
-    vt->env->last_error = *err;
-    vt->env->has_error = 1;
-    sqlite3_free(vt->base.zErrMsg);
-    vt->base.zErrMsg = sqlite3_mprintf("%s", err->message);
+    azdo_vtab_fail(vt->env, &vt->base, err);
 }
 
 static int wi_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **errmsg)
@@ -725,31 +723,12 @@ static int wi_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 
 static int write_error(wi_vtab *vt, azdo_error *err)
 {
-    azdo_vtab_env *env = vt->env;
-    if (env->written > 0) {
-        /* no transaction to roll back: say exactly what already happened */
-        char ids[160] = "";
-        size_t len = 0;
-        int shown = env->written < 8 ? (int)env->written : 8;
-        for (int i = 0; i < shown && len < sizeof ids - 24; i++)
-            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%lld", i ? ", " : "", (long long)env->written_ids[i]);
-        size_t m = strlen(err->message);
-        snprintf(err->message + m, sizeof err->message - m,
-                 ". Azure DevOps has no transactions: %ld earlier row%s of this statement %s already written "
-                 "(work item%s %s%s)",
-                 env->written, env->written == 1 ? "" : "s", env->written == 1 ? "was" : "were",
-                 env->written == 1 ? "" : "s", ids, env->written > 8 ? ", …" : "");
-    }
-    record_error(vt, err);
-    return SQLITE_ERROR;
+    return azdo_vtab_write_fail(vt->env, &vt->base, err, "work item");
 }
 
 static int write_fail(wi_vtab *vt, azdo_errkind kind, const char *msg)
 {
-    azdo_error err;
-    azdo_error_clear(&err);
-    azdo_error_set(&err, kind, "%s", msg);
-    return write_error(vt, &err);
+    return azdo_vtab_write_fail_msg(vt->env, &vt->base, kind, msg, "work item");
 }
 
 static void note_written(azdo_vtab_env *env, int64_t id)
