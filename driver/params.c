@@ -461,7 +461,7 @@ static void stop_at(set_outcomes *o, SQLULEN next_row, const char *state)
  * what is left of it.  SQLCancel is honoured between sets too
  * (batch_executing keeps it from being ignored there).
  */
-static void run_sets(drv_stmt *s, SQLULEN nsets, set_outcomes *o)
+static void run_sets_in_order(drv_stmt *s, SQLULEN nsets, set_outcomes *o, int deferred)
 {
     drv_dbc *c = s->dbc;
     sqlite3 *db = stmt_db(s);
@@ -495,6 +495,8 @@ static void run_sets(drv_stmt *s, SQLULEN nsets, set_outcomes *o)
         diag_init(&d);
         int failed = 0;
         sqlite3_reset(s->vm);
+        if (deferred)
+            azdo_session_defer_tag(c->session, (long)r);
         if (bind_set(s, r, &d, drow) != SQL_SUCCESS) {
             failed = 1;
         } else {
@@ -523,6 +525,77 @@ static void run_sets(drv_stmt *s, SQLULEN nsets, set_outcomes *o)
             return;
         }
     }
+}
+
+/* What the queued writes of each set did (deferred arrays). */
+typedef struct deferred_tally {
+    drv_stmt *s;
+    set_outcomes *o;
+    SQLULEN nsets;
+    SQLLEN *ok, *failed; /* per set */
+} deferred_tally;
+
+static void tally_write(void *ctx, long tag, const azdo_error *err)
+{
+    deferred_tally *t = ctx;
+    if (tag < 0 || (SQLULEN)tag >= t->nsets)
+        return;
+    if (!err) {
+        t->ok[tag]++;
+        return;
+    }
+    t->failed[tag]++;
+    drv_diag d;
+    diag_init(&d);
+    diag_sqlite(&d, 0, NULL, err, (SQLLEN)tag + 1);
+    outcome_keep_diag(t->o, (SQLULEN)tag, &d);
+}
+
+/* Folds the writes' outcomes into the sets' statuses and counts.  A set's
+ * step counted its queued rows as changed (sqlite3_changes); a failed write
+ * takes its row back and fails the set, while its other rows stay written
+ * (no transactions) and count as partial. */
+static void settle_deferred(deferred_tally *t)
+{
+    set_outcomes *o = t->o;
+    for (SQLULEN r = 0; r < t->nsets; r++) {
+        if (t->failed[r] == 0 && t->ok[r] == 0)
+            continue;
+        if (o->status[r] == SQL_PARAM_ERROR) { /* the step itself failed: nothing was counted */
+            o->changes += t->ok[r];
+            o->partial += t->ok[r];
+        } else if (t->failed[r] > 0) {
+            o->status[r] = SQL_PARAM_ERROR;
+            o->changes -= t->failed[r];
+            o->partial += t->ok[r];
+        }
+    }
+}
+
+/*
+ * Phase 2.  With MaxConcurrency > 1 and a statement that only writes
+ * WorkItems, the session queues each set's REST calls and sends several at
+ * once while the next sets are bound and stepped (azdo_session_defer_*);
+ * the outcomes come back at the end, tagged with their set.  Otherwise the
+ * sets run strictly one after the other.
+ */
+static void run_sets(drv_stmt *s, SQLULEN nsets, set_outcomes *o)
+{
+    azdo_session *session = s->dbc->session;
+    deferred_tally t = {s, o, nsets, calloc(nsets, sizeof(SQLLEN)), calloc(nsets, sizeof(SQLLEN))};
+    int deferred = t.ok && t.failed && nsets > 1 && stmt_is_dml(s) && azdo_session_defer_begin(session, s->vm);
+    run_sets_in_order(s, nsets, o, deferred);
+    if (deferred) {
+        pthread_mutex_lock(&s->dbc->cancel_lock);
+        int canceled = s->cancel_requested;
+        pthread_mutex_unlock(&s->dbc->cancel_lock);
+        if (canceled)
+            azdo_session_cancel(session); /* queued rows not sent yet stay unsent */
+        azdo_session_defer_end(session, tally_write, &t);
+        settle_deferred(&t);
+    }
+    free(t.ok);
+    free(t.failed);
 }
 
 /* ---- the summary record ---------------------------------------------------------- */

@@ -48,6 +48,10 @@ struct azdo_transport {
     azdo_errkind (*send)(azdo_transport *t, const azdo_http_request *req,
                          azdo_http_response *resp, azdo_error *err);
     void (*destroy)(azdo_transport *t);
+    /* Optional (NULL: not supported): a new, independent transport with the
+     * same options and its own connections, for another thread (pool.h).
+     * NULL on failure. */
+    azdo_transport *(*clone)(azdo_transport *t);
 };
 
 /* Clears the response and sets the "absent" markers (-1); safe on a zeroed one. */

@@ -8,12 +8,16 @@
 #include "vss_error.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct azdo_client {
-    azdo_transport *t;
+/* What a connection's client and its pool workers (pool.h) share.  `lock`
+ * guards what several threads change: the credentials (a token fetch or
+ * refresh), the pacing, the deadline and the throttle count. */
+typedef struct client_core {
+    pthread_mutex_t lock;
     char *base_url;
     char *project;
     char *api_version;
@@ -25,6 +29,15 @@ struct azdo_client {
     double deadline;   /* monotonic; 0 = none */
     const char *deadline_name; /* static text: "query timeout", "login timeout" */
     double not_before; /* monotonic: pacing asked for by Retry-After / rate-limit headers */
+    unsigned long throttles; /* answers that asked us to slow down (429, Retry-After) */
+} client_core;
+
+/* A client is a transport (one thread's) plus the shared core; a worker
+ * (azdo_client_worker_new) has its own transport and the owner's core. */
+struct azdo_client {
+    azdo_transport *t;
+    client_core *k;
+    int is_worker;
 };
 
 static char *dup_or_empty(const char *s)
@@ -37,25 +50,30 @@ azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, 
 {
     *out = NULL;
     azdo_client *c = calloc(1, sizeof *c);
-    if (!c) {
+    client_core *k = calloc(1, sizeof *k);
+    if (!c || !k) {
+        free(c);
+        free(k);
         if (transport)
             transport->destroy(transport);
         return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
     }
+    pthread_mutex_init(&k->lock, NULL);
+    c->k = k;
     c->t = transport;
-    c->clock = azdo_system_clock();
-    c->deadline_name = "timeout";
-    c->base_url = dup_or_empty(cfg->base_url);
-    c->project = dup_or_empty(cfg->project);
-    c->api_version = dup_or_empty(cfg->api_version && *cfg->api_version ? cfg->api_version : "7.1");
-    azdo_retry_policy_from_config(cfg, &c->retry);
-    if (!c->t || !c->base_url || !c->project || !c->api_version) {
+    k->clock = azdo_system_clock();
+    k->deadline_name = "timeout";
+    k->base_url = dup_or_empty(cfg->base_url);
+    k->project = dup_or_empty(cfg->project);
+    k->api_version = dup_or_empty(cfg->api_version && *cfg->api_version ? cfg->api_version : "7.1");
+    azdo_retry_policy_from_config(cfg, &k->retry);
+    if (!c->t || !k->base_url || !k->project || !k->api_version) {
         azdo_client_free(c);
         return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
     }
-    azdo_errkind rc = azdo_auth_new(cfg, &c->auth, err);
+    azdo_errkind rc = azdo_auth_new(cfg, &k->auth, err);
     if (rc == AZDO_OK)
-        rc = azdo_trace_open(cfg->trace_file, cfg->trace_level, &c->trace, err);
+        rc = azdo_trace_open(cfg->trace_file, cfg->trace_level, &k->trace, err);
     if (rc != AZDO_OK) {
         azdo_client_free(c);
         return rc;
@@ -64,37 +82,101 @@ azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, 
     return AZDO_OK;
 }
 
+azdo_client *azdo_client_worker_new(azdo_client *c)
+{
+    if (!c->t->clone)
+        return NULL;
+    azdo_client *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->t = c->t->clone(c->t);
+    if (!w->t) {
+        free(w);
+        return NULL;
+    }
+    w->k = c->k;
+    w->is_worker = 1;
+    return w;
+}
+
 void azdo_client_free(azdo_client *c)
 {
     if (!c)
         return;
     if (c->t)
         c->t->destroy(c->t);
-    free(c->base_url);
-    free(c->project);
-    free(c->api_version);
-    azdo_auth_free(c->auth);
-    azdo_trace_close(c->trace);
+    if (!c->is_worker) {
+        client_core *k = c->k;
+        free(k->base_url);
+        free(k->project);
+        free(k->api_version);
+        azdo_auth_free(k->auth);
+        azdo_trace_close(k->trace);
+        pthread_mutex_destroy(&k->lock);
+        free(k);
+    }
     free(c);
 }
 
-const char *azdo_client_project(const azdo_client *c) { return c->project; }
-const char *azdo_client_base_url(const azdo_client *c) { return c->base_url; }
-void azdo_client_set_clock(azdo_client *c, azdo_clock *clock) { c->clock = clock ? clock : azdo_system_clock(); }
-azdo_clock *azdo_client_clock(const azdo_client *c) { return c->clock; }
+const char *azdo_client_project(const azdo_client *c) { return c->k->project; }
+const char *azdo_client_base_url(const azdo_client *c) { return c->k->base_url; }
+void azdo_client_set_clock(azdo_client *c, azdo_clock *clock) { c->k->clock = clock ? clock : azdo_system_clock(); }
+azdo_clock *azdo_client_clock(const azdo_client *c) { return c->k->clock; }
 void azdo_client_set_deadline(azdo_client *c, double deadline, const char *name)
 {
-    c->deadline = deadline;
-    c->deadline_name = name ? name : "timeout";
+    pthread_mutex_lock(&c->k->lock);
+    c->k->deadline = deadline;
+    c->k->deadline_name = name ? name : "timeout";
+    pthread_mutex_unlock(&c->k->lock);
 }
-void azdo_client_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 1); }
-void azdo_client_clear_cancel(azdo_client *c) { azdo_cancel_set(&c->cancel, 0); }
+void azdo_client_cancel(azdo_client *c) { azdo_cancel_set(&c->k->cancel, 1); }
+void azdo_client_clear_cancel(azdo_client *c) { azdo_cancel_set(&c->k->cancel, 0); }
+
+static double current_deadline(azdo_client *c, const char **name);
+
+azdo_errkind azdo_client_check_go(azdo_client *c, const char *what, azdo_error *err)
+{
+    if (azdo_cancel_requested(&c->k->cancel))
+        return azdo_error_set(err, AZDO_ERR_CANCELLED, "The statement was cancelled before %s: not sent", what);
+    const char *name;
+    double deadline = current_deadline(c, &name);
+    if (deadline > 0 && c->k->clock->monotonic(c->k->clock) >= deadline)
+        return azdo_error_set(err, AZDO_ERR_TIMEOUT, "The %s expired before %s: not sent", name, what);
+    return AZDO_OK;
+}
+
+unsigned long azdo_client_throttles(azdo_client *c)
+{
+    pthread_mutex_lock(&c->k->lock);
+    unsigned long n = c->k->throttles;
+    pthread_mutex_unlock(&c->k->lock);
+    return n;
+}
+
+/* The deadline and its name, read together (another thread may set them). */
+static double current_deadline(azdo_client *c, const char **name)
+{
+    pthread_mutex_lock(&c->k->lock);
+    double d = c->k->deadline;
+    if (name)
+        *name = c->k->deadline_name;
+    pthread_mutex_unlock(&c->k->lock);
+    return d;
+}
+
+static double current_not_before(azdo_client *c)
+{
+    pthread_mutex_lock(&c->k->lock);
+    double d = c->k->not_before;
+    pthread_mutex_unlock(&c->k->lock);
+    return d;
+}
 
 static char *build_url(const azdo_client *c, const char *project, const char *path, const char *extra_query)
 {
     strbuf b;
     strbuf_init(&b);
-    strbuf_append(&b, c->base_url);
+    strbuf_append(&b, c->k->base_url);
     if (project && *project) {
         strbuf_append_char(&b, '/');
         strbuf_append_urlenc(&b, project);
@@ -110,37 +192,45 @@ static char *build_url(const azdo_client *c, const char *project, const char *pa
         strbuf_append_char(&b, '&');
     }
     strbuf_append(&b, "api-version=");
-    strbuf_append_urlenc(&b, c->api_version);
+    strbuf_append_urlenc(&b, c->k->api_version);
     return strbuf_steal(&b);
 }
 
 /* Waits (interruptibly) until `until`; fills err on cancel/deadline. */
 static azdo_errkind wait_until(azdo_client *c, double until, const char *what, azdo_error *err)
 {
-    double now = c->clock->monotonic(c->clock);
+    double now = c->k->clock->monotonic(c->k->clock);
     if (until <= now)
         return AZDO_OK;
-    azdo_errkind rc = c->clock->sleep(c->clock, until - now, &c->cancel, c->deadline);
+    const char *dl_name;
+    double deadline = current_deadline(c, &dl_name);
+    azdo_errkind rc = c->k->clock->sleep(c->k->clock, until - now, &c->k->cancel, deadline);
     if (rc == AZDO_ERR_CANCELLED)
         return azdo_error_set(err, rc, "The statement was cancelled while waiting to retry %s", what);
     if (rc == AZDO_ERR_TIMEOUT)
-        return azdo_error_set(err, rc, "The %s expired while waiting to retry %s", c->deadline_name, what);
+        return azdo_error_set(err, rc, "The %s expired while waiting to retry %s", dl_name, what);
     return rc;
 }
 
 /* Remembers the pacing the service asked for in a successful answer. */
 static void note_pacing(azdo_client *c, const azdo_http_response *r)
 {
-    double now = c->clock->monotonic(c->clock);
+    double now = c->k->clock->monotonic(c->k->clock);
     double pause = 0;
     if (r->retry_after_s > 0)
         pause = r->retry_after_s; /* Retry-After on a 2xx: delay the next request */
     double pace = azdo_rate_pace(r->ratelimit_remaining, r->ratelimit_limit);
     if (pace > pause)
         pause = pace;
-    if (pause > 0 && now + pause > c->not_before) {
-        c->not_before = now + pause;
-        azdo_trace_note(c->trace, "pausing %.3f s before the next request (%s)", pause,
+    pthread_mutex_lock(&c->k->lock);
+    int later = pause > 0 && now + pause > c->k->not_before;
+    if (later) {
+        c->k->not_before = now + pause;
+        c->k->throttles++;
+    }
+    pthread_mutex_unlock(&c->k->lock);
+    if (later) {
+        azdo_trace_note(c->k->trace, "pausing %.3f s before the next request (%s)", pause,
                         r->retry_after_s > 0 ? "Retry-After on a successful answer"
                                              : "X-RateLimit-Remaining is low");
     }
@@ -150,7 +240,7 @@ static void note_pacing(azdo_client *c, const azdo_http_response *r)
  * what the service said). */
 static void auth_advice(azdo_client *c, azdo_error *err)
 {
-    const char *hint = azdo_auth_hint(c->auth);
+    const char *hint = azdo_auth_hint(c->k->auth);
     if (strcmp(err->type_key, "AadUserStateException") == 0)
         hint = "The identity has not been materialized in the organization: a user must sign in once to the "
                "organization in a browser; a service principal must be added to the organization "
@@ -173,8 +263,45 @@ static azdo_errkind call(azdo_client *c, const char *method, int project_scoped,
                          const char *extra_query, const char *body, int idempotent, const char *what,
                          cJSON **out, azdo_error *err)
 {
-    return call_ct(c, method, project_scoped ? c->project : NULL, path, extra_query, body,
+    return call_ct(c, method, project_scoped ? c->k->project : NULL, path, extra_query, body,
                    body ? "application/json" : NULL, idempotent, what, out, err);
+}
+
+/* The Authorization header for the next request, as a private copy: the
+ * token may be fetched (once, under the lock) or renewed by another thread
+ * while this request is on the wire. */
+static azdo_errkind auth_header_copy(azdo_client *c, double deadline, char **out, azdo_error *err)
+{
+    azdo_secret_free(*out);
+    *out = NULL;
+    azdo_auth_io io = {c->t, c->k->clock, c->k->trace, &c->k->cancel, deadline};
+    const char *h = NULL;
+    pthread_mutex_lock(&c->k->lock);
+    azdo_errkind rc = azdo_auth_header(c->k->auth, &io, &h, err);
+    if (rc == AZDO_OK && !(*out = strdup(h)))
+        rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    pthread_mutex_unlock(&c->k->lock);
+    return rc;
+}
+
+static int auth_invalidate(azdo_client *c)
+{
+    pthread_mutex_lock(&c->k->lock);
+    int r = azdo_auth_invalidate(c->k->auth);
+    pthread_mutex_unlock(&c->k->lock);
+    return r;
+}
+
+/* The service asked us to slow down (429 or Retry-After): every request of
+ * this connection waits until `until`, not only the one that was told, and
+ * pools (pool.h) lower their concurrency. */
+static void note_throttled(azdo_client *c, double until)
+{
+    pthread_mutex_lock(&c->k->lock);
+    if (until > c->k->not_before)
+        c->k->not_before = until;
+    c->k->throttles++;
+    pthread_mutex_unlock(&c->k->lock);
 }
 
 /* project: the project segment of the URL (NULL or "" = none). */
@@ -192,15 +319,16 @@ static azdo_errkind call_ct(azdo_client *c, const char *method, const char *proj
     int retries = 0, attempt = 0, token_renewed = 0;
     double waited = 0;
     const char *gave_up = NULL; /* why retrying stopped early */
+    char *authorization = NULL; /* this request's copy: another thread may renew the token meanwhile */
+    const char *dl_name;
+    double deadline = current_deadline(c, &dl_name);
 
     for (;;) {
         attempt++;
         azdo_error_clear(err);
-        if ((rc = wait_until(c, c->not_before, what, err)) != AZDO_OK)
+        if ((rc = wait_until(c, current_not_before(c), what, err)) != AZDO_OK)
             goto done;
-        azdo_auth_io io = {c->t, c->clock, c->trace, &c->cancel, c->deadline};
-        const char *authorization;
-        if ((rc = azdo_auth_header(c->auth, &io, &authorization, err)) != AZDO_OK)
+        if ((rc = auth_header_copy(c, deadline, &authorization, err)) != AZDO_OK)
             goto done;
         azdo_http_request req = {
             .method = method,
@@ -208,39 +336,39 @@ static azdo_errkind call_ct(azdo_client *c, const char *method, const char *proj
             .content_type = content_type,
             .body = body,
             .authorization = authorization,
-            .cancel = &c->cancel,
-            .deadline = c->deadline,
+            .cancel = &c->k->cancel,
+            .deadline = deadline,
             .not_idempotent = !idempotent,
         };
-        double t0 = c->clock->monotonic(c->clock);
+        double t0 = c->k->clock->monotonic(c->k->clock);
         azdo_http_response_clear(&resp);
         rc = c->t->send(c->t, &req, &resp, err);
-        double now = c->clock->monotonic(c->clock);
+        double now = c->k->clock->monotonic(c->k->clock);
         double ms = (now - t0) * 1000;
 
         azdo_try_outcome o = {rc, err->unsent, rc == AZDO_OK ? resp.status : 0, rc == AZDO_OK && resp.host_offline,
                               rc == AZDO_OK ? resp.retry_after_s : -1};
-        if (rc == AZDO_OK && resp.status == 401 && !token_renewed && azdo_auth_invalidate(c->auth)) {
+        if (rc == AZDO_OK && resp.status == 401 && !token_renewed && auth_invalidate(c)) {
             /* a fetched token may have been revoked or expired early: fetch one more, once */
             token_renewed = 1;
-            azdo_trace_request(c->trace, method, url, &resp, NULL, ms, attempt, "renew the access token");
+            azdo_trace_request(c->k->trace, method, url, &resp, NULL, ms, attempt, "renew the access token");
             continue;
         }
-        const char *reason = azdo_retry_reason(&c->retry, idempotent, &o, retries);
+        const char *reason = azdo_retry_reason(&c->k->retry, idempotent, &o, retries);
         double wait = 0;
         if (reason) {
-            wait = azdo_retry_wait(&c->retry, retries + 1, o.retry_after_s, c->clock->random01(c->clock));
-            if (waited + wait > c->retry.max_wait_s) {
+            wait = azdo_retry_wait(&c->k->retry, retries + 1, o.retry_after_s, c->k->clock->random01(c->k->clock));
+            if (waited + wait > c->k->retry.max_wait_s) {
                 reason = NULL;
                 gave_up = "RetryMaxWaitSeconds";
-            } else if (c->deadline > 0 && now + wait >= c->deadline) {
+            } else if (deadline > 0 && now + wait >= deadline) {
                 /* no time left to retry: report what actually went wrong */
                 reason = NULL;
-                gave_up = c->deadline_name;
+                gave_up = dl_name;
             }
-        } else if (!gave_up && retries >= c->retry.count_max) {
+        } else if (!gave_up && retries >= c->k->retry.count_max) {
             /* retryable but for the count: say so in the error */
-            azdo_retry_policy unlimited = c->retry;
+            azdo_retry_policy unlimited = c->k->retry;
             unlimited.count_max = INT_MAX;
             if (azdo_retry_reason(&unlimited, idempotent, &o, retries))
                 gave_up = "RetryCountMax";
@@ -248,11 +376,13 @@ static azdo_errkind call_ct(azdo_client *c, const char *method, const char *proj
         char next[160] = "";
         if (reason)
             snprintf(next, sizeof next, "wait %.3f s then retry: %s", wait, reason);
-        azdo_trace_request(c->trace, method, url, rc == AZDO_OK ? &resp : NULL, rc == AZDO_OK ? NULL : err->message,
+        azdo_trace_request(c->k->trace, method, url, rc == AZDO_OK ? &resp : NULL, rc == AZDO_OK ? NULL : err->message,
                            ms, attempt, reason ? next : NULL);
         if (!reason)
             break;
-        if ((rc = wait_until(c, c->clock->monotonic(c->clock) + wait, what, err)) != AZDO_OK)
+        if (o.retry_after_s > 0 || o.status == 429)
+            note_throttled(c, now + wait);
+        if ((rc = wait_until(c, c->k->clock->monotonic(c->k->clock) + wait, what, err)) != AZDO_OK)
             goto done;
         waited += wait;
         retries++;
@@ -267,8 +397,8 @@ static azdo_errkind call_ct(azdo_client *c, const char *method, const char *proj
         else if (resp.host_offline)
             azdo_error_set(err, rc, "%s (the service reported its host offline: not retried)", err->message);
     }
-    if (rc == AZDO_ERR_TIMEOUT && c->deadline > 0 && c->clock->monotonic(c->clock) >= c->deadline)
-        azdo_error_set(err, rc, "The %s expired while %s", c->deadline_name, what);
+    if (rc == AZDO_ERR_TIMEOUT && deadline > 0 && c->k->clock->monotonic(c->k->clock) >= deadline)
+        azdo_error_set(err, rc, "The %s expired while %s", dl_name, what);
     if (rc != AZDO_OK && retries + (gave_up != NULL) > 0) {
         int st = err->http_status;
         char tail[200];
@@ -290,6 +420,7 @@ static azdo_errkind call_ct(azdo_client *c, const char *method, const char *proj
                                 what, end ? (size_t)(end - resp.body) : (size_t)0, resp.body_len);
     }
 done:
+    azdo_secret_free(authorization);
     azdo_http_response_clear(&resp);
     free(url);
     return rc;
@@ -312,11 +443,11 @@ azdo_errkind azdo_client_validate(azdo_client *c, azdo_error *err)
 {
     cJSON *j = NULL;
     azdo_errkind rc;
-    if (*c->project) {
+    if (*c->k->project) {
         strbuf p;
         strbuf_init(&p);
         strbuf_append(&p, "projects/");
-        strbuf_append_urlenc(&p, c->project);
+        strbuf_append_urlenc(&p, c->k->project);
         char *path = strbuf_steal(&p);
         if (!path)
             return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
@@ -327,7 +458,7 @@ azdo_errkind azdo_client_validate(azdo_client *c, azdo_error *err)
             azdo_error_set(err, AZDO_ERR_CONNECT,
                            "Project '%s' does not exist in %s, or you cannot see it: check Project "
                            "(leave it empty for the whole organization)",
-                           c->project, c->base_url);
+                           c->k->project, c->k->base_url);
             err->http_status = st;
             rc = AZDO_ERR_CONNECT;
         }
@@ -338,13 +469,13 @@ azdo_errkind azdo_client_validate(azdo_client *c, azdo_error *err)
         int st = err->http_status;
         azdo_error_set(err, AZDO_ERR_CONNECT,
                        "No Azure DevOps organization or collection at %s (HTTP 404): check Organization or Url",
-                       c->base_url);
+                       c->k->base_url);
         err->http_status = st;
         rc = AZDO_ERR_CONNECT;
     } else if (rc == AZDO_OK && !cJSON_IsObject(j)) {
         rc = azdo_error_set(err, AZDO_ERR_CONNECT,
                             "%s did not answer like Azure DevOps (no JSON object from _apis/projects): check Url",
-                            c->base_url);
+                            c->k->base_url);
     }
     cJSON_Delete(j);
     return rc;
@@ -485,7 +616,7 @@ azdo_errkind azdo_client_create(azdo_client *c, const char *project, const char 
     char q[128];
     write_query(flags, q, sizeof q);
     /* not idempotent: retried only when the service provably did not process it */
-    azdo_errkind rc = call_ct(c, "POST", project && *project ? project : c->project, path, q, patch,
+    azdo_errkind rc = call_ct(c, "POST", project && *project ? project : c->k->project, path, q, patch,
                               "application/json-patch+json", 0, "creating a work item", out, err);
     free(path);
     note_unknown_outcome(rc, err,
@@ -502,7 +633,7 @@ azdo_errkind azdo_client_update(azdo_client *c, int64_t id, const char *patch, c
     write_query(flags, q, sizeof q);
     /* a PATCH carrying "test /rev" is safe to repeat; one without could apply
      * twice (History would append twice), so treat updates as not idempotent */
-    azdo_errkind rc = call_ct(c, "PATCH", c->project, path, q, patch, "application/json-patch+json", 0,
+    azdo_errkind rc = call_ct(c, "PATCH", c->k->project, path, q, patch, "application/json-patch+json", 0,
                               "updating a work item", out, err);
     note_unknown_outcome(rc, err,
                          "; the update was sent but did not complete cleanly, so it MAY HAVE BEEN APPLIED: check "
@@ -516,7 +647,7 @@ azdo_errkind azdo_client_delete(azdo_client *c, int64_t id, int destroy, azdo_er
     snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
     cJSON *j = NULL;
     /* deleting twice is harmless (the second finds nothing), so a lost answer may be retried */
-    azdo_errkind rc = call_ct(c, "DELETE", c->project, path, destroy ? "destroy=true" : NULL, NULL, NULL, 1,
+    azdo_errkind rc = call_ct(c, "DELETE", c->k->project, path, destroy ? "destroy=true" : NULL, NULL, NULL, 1,
                               "deleting a work item", &j, err);
     cJSON_Delete(j);
     if (rc == AZDO_ERR_NOT_FOUND) {

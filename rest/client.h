@@ -26,6 +26,16 @@ azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, 
                              azdo_error *err);
 void azdo_client_free(azdo_client *c);
 
+/* A worker for another thread (pool.h): its own transport (a clone of c's),
+ * everything else shared with c — credentials, pacing, cancel, deadline,
+ * trace.  NULL when the transport cannot be cloned (tests' fakes) or on
+ * failure.  Free it with azdo_client_free before c. */
+azdo_client *azdo_client_worker_new(azdo_client *c);
+/* How many answers so far asked this connection to slow down (429,
+ * Retry-After, a low X-RateLimit-Remaining): pools lower their concurrency
+ * when it grows. */
+unsigned long azdo_client_throttles(azdo_client *c);
+
 /* Replaces the clock (tests: retries without real sleeps).  Not owned. */
 void azdo_client_set_clock(azdo_client *c, azdo_clock *clock);
 azdo_clock *azdo_client_clock(const azdo_client *c);
@@ -36,6 +46,9 @@ void azdo_client_set_deadline(azdo_client *c, double deadline, const char *name)
 /* Thread-safe: aborts the request or wait in flight (AZDO_ERR_CANCELLED). */
 void azdo_client_cancel(azdo_client *c);
 void azdo_client_clear_cancel(azdo_client *c);
+/* Before sending something queued: AZDO_ERR_CANCELLED after a cancel,
+ * AZDO_ERR_TIMEOUT past the deadline (err says which), else AZDO_OK. */
+azdo_errkind azdo_client_check_go(azdo_client *c, const char *what, azdo_error *err);
 
 const char *azdo_client_project(const azdo_client *c); /* "" when none */
 const char *azdo_client_base_url(const azdo_client *c);

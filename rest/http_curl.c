@@ -369,6 +369,8 @@ static void curl_destroy(azdo_transport *t)
     free(ct);
 }
 
+static azdo_transport *curl_clone(azdo_transport *t);
+
 azdo_transport *azdo_curl_transport_new(const azdo_transport_opts *opts)
 {
     pthread_once(&global_once, global_init);
@@ -387,5 +389,15 @@ azdo_transport *azdo_curl_transport_new(const azdo_transport_opts *opts)
     }
     ct->base.send = curl_send;
     ct->base.destroy = curl_destroy;
+    ct->base.clone = curl_clone;
     return &ct->base;
+}
+
+/* Another thread's transport: the same options, its own easy handle and
+ * connection cache (a libcurl handle must not be used by two threads). */
+static azdo_transport *curl_clone(azdo_transport *t)
+{
+    const curl_transport *ct = (const curl_transport *)t;
+    azdo_transport_opts opts = {ct->timeout_s, ct->ca_file, ct->proxy};
+    return azdo_curl_transport_new(&opts);
 }

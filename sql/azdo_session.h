@@ -72,6 +72,30 @@ void azdo_session_set_write_intent(azdo_session *s, int on);
  * these writes stay: Azure DevOps has no transactions. */
 long azdo_session_statement_writes(const azdo_session *s);
 
+/*
+ * Concurrent writes for a parameter array (MaxConcurrency).
+ *
+ * azdo_session_defer_begin: before the sets of an array run through vm.
+ *   When vm writes WorkItems directly and nothing else (not the Tasks view,
+ *   whose trigger reads back each new item) and MaxConcurrency > 1, returns
+ *   1: from now on each row's create/update/delete is queued and sent with
+ *   up to MaxConcurrency requests in flight, while the next sets run; a
+ *   step succeeds once its writes are queued.  Otherwise returns 0 and
+ *   nothing changes.
+ * azdo_session_defer_tag: the set the following steps belong to.
+ * azdo_session_defer_end: waits for every queued write and calls
+ *   fn(ctx, tag, err) for each, in the order they were queued: err NULL
+ *   when it was written, else why not (the same errors a step reports).
+ *   Sets sqlite3_last_insert_rowid to the last created item.  Returns the
+ *   most writes that were in flight at once.
+ * Reads during the array (an UPDATE's WHERE) first wait for queued writes
+ * they could see, so every set sees what the sets before it wrote.
+ */
+typedef void (*azdo_defer_outcome_fn)(void *ctx, long tag, const azdo_error *err);
+int azdo_session_defer_begin(azdo_session *s, sqlite3_stmt *vm);
+void azdo_session_defer_tag(azdo_session *s, long tag);
+int azdo_session_defer_end(azdo_session *s, azdo_defer_outcome_fn fn, void *ctx);
+
 /* Display name of the authenticated user (for SQL_USER_NAME), or "". */
 const char *azdo_session_user(const azdo_session *s);
 

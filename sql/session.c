@@ -16,6 +16,7 @@
 #include "tasks.h"
 #include "vtab_workitems.h"
 #include "vtab_comments.h"
+#include "writeq.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,11 @@ struct azdo_session {
     char *base_url;     /* the env points at these copies */
     char *project;
     char *default_type;
+    int max_concurrency;  /* MaxConcurrency */
+    /* azdo_session_defer_begin's look at a statement's writes (authorize) */
+    int tracking;
+    int writes_workitems; /* writes WorkItems itself */
+    int writes_other;     /* writes something else, or through a trigger */
 };
 
 static const char *ftype_name(azdo_ftype t)
@@ -101,7 +107,12 @@ static int deny(azdo_session *s, const char *fmt, const char *table)
 static int authorize(void *ud, int action, const char *a, const char *b, const char *db, const char *trigger)
 {
     azdo_session *s = ud;
-    (void)trigger;
+    if (s->tracking && (action == SQLITE_INSERT || action == SQLITE_UPDATE || action == SQLITE_DELETE)) {
+        if (!trigger && a && strcasecmp(a, "WorkItems") == 0 && (!db || strcmp(db, "main") == 0))
+            s->writes_workitems = 1;
+        else
+            s->writes_other = 1;
+    }
     if (action != SQLITE_ATTACH && db && strcmp(db, "main") != 0)
         return SQLITE_OK; /* temp tables of the same name are the user's */
     switch (action) {
@@ -206,6 +217,7 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
     s->env.base_url = s->base_url;
     s->env.project = s->project;
     s->env.default_type = s->default_type;
+    s->max_concurrency = cfg->max_concurrency;
     s->env.flags = (azdo_write_flags){cfg->validate_only, cfg->bypass_rules, cfg->suppress_notifications};
     s->env.delete_destroy = cfg->delete_destroy;
     if (azdo_vtab_register(s->db, &s->env) != SQLITE_OK ||
@@ -273,10 +285,74 @@ void azdo_session_cancel(azdo_session *s)
 
 const char *azdo_session_user(const azdo_session *s) { return ""; }
 
+/* ---- parameter arrays: concurrent writes ------------------------------------- */
+
+/* Does vm write WorkItems and nothing else, directly (no view trigger)?
+ * Then its rows are independent REST calls that may run concurrently.  The
+ * authorizer sees every table a statement writes only while it is being
+ * prepared, so prepare the same text once more to look (no HTTP). */
+static int writes_only_workitems(azdo_session *s, sqlite3_stmt *vm)
+{
+    const char *sql = sqlite3_sql(vm);
+    if (!sql)
+        return 0;
+    sqlite3_stmt *probe = NULL;
+    s->tracking = 1;
+    s->writes_workitems = s->writes_other = 0;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &probe, NULL);
+    s->tracking = 0;
+    sqlite3_finalize(probe);
+    return rc == SQLITE_OK && s->writes_workitems && !s->writes_other;
+}
+
+int azdo_session_defer_begin(azdo_session *s, sqlite3_stmt *vm)
+{
+    if (s->env.writeq || s->max_concurrency <= 1 || !writes_only_workitems(s, vm))
+        return 0;
+    s->env.writeq = azdo_writeq_new(s->client, s->max_concurrency);
+    s->env.write_tag = -1;
+    return s->env.writeq != NULL;
+}
+
+void azdo_session_defer_tag(azdo_session *s, long tag)
+{
+    s->env.write_tag = tag;
+}
+
+typedef struct defer_report {
+    azdo_defer_outcome_fn fn;
+    void *ctx;
+    int64_t last_created;
+} defer_report;
+
+static void report_write(void *ctx, const azdo_write *w)
+{
+    defer_report *r = ctx;
+    if (w->rc == AZDO_OK && w->kind == AZDO_WRITE_CREATE)
+        r->last_created = w->new_id;
+    r->fn(r->ctx, w->tag, w->rc == AZDO_OK ? NULL : &w->err);
+}
+
+int azdo_session_defer_end(azdo_session *s, azdo_defer_outcome_fn fn, void *ctx)
+{
+    if (!s->env.writeq)
+        return 0;
+    defer_report r = {fn, ctx, 0};
+    int peak = azdo_writeq_peak(s->env.writeq);
+    azdo_writeq_finish(s->env.writeq, report_write, &r);
+    s->env.writeq = NULL;
+    s->env.write_tag = -1;
+    if (r.last_created > 0)
+        sqlite3_set_last_insert_rowid(s->db, r.last_created);
+    return peak;
+}
+
 void azdo_session_close(azdo_session *s)
 {
     if (!s)
         return;
+    if (s->env.writeq) /* an array interrupted by a disconnect: let its writes land */
+        azdo_writeq_finish(s->env.writeq, NULL, NULL);
     if (s->db)
         sqlite3_close_v2(s->db);
     azdo_schema_free(s->schema);

@@ -20,6 +20,7 @@
 #include "vtab_workitems.h"
 #include "idsource.h"
 #include "vtab_common.h"
+#include "writeq.h"
 #include "patch.h"
 #include "plan.h"
 #include "value.h"
@@ -441,6 +442,37 @@ static void to_val(sqlite3_value *sv, azdo_val *out)
     }
 }
 
+/* During a parameter array, writes may still be in flight: a read bound to
+ * ids (Id = ?, Id IN (…)) waits only for queued writes of those ids; any
+ * other read waits for them all, so it sees what the earlier rows wrote. */
+static void flush_for_read(struct azdo_writeq *q, const azdo_schema *s, const azdo_wterm *terms, size_t nterms)
+{
+    for (size_t i = 0; i < nterms; i++) {
+        const azdo_wterm *w = &terms[i];
+        if (!s->cols[w->col].is_id || (w->op != AZDO_OP_EQ && w->op != AZDO_OP_IN) || w->nvals == 0)
+            continue;
+        int64_t small[16], *ids = w->nvals <= 16 ? small : malloc(w->nvals * sizeof *ids);
+        size_t n = 0;
+        int exact = ids != NULL;
+        for (size_t k = 0; exact && k < w->nvals; k++) {
+            const azdo_val *v = &w->vals[k];
+            if (v->type == AZDO_V_INT)
+                ids[n++] = v->i;
+            else if (v->type == AZDO_V_REAL && v->r == floor(v->r) && fabs(v->r) < 9e15)
+                ids[n++] = (int64_t)v->r;
+            else if (v->type != AZDO_V_NULL && v->type != AZDO_V_TEXT)
+                exact = 0; /* text and NULL match no id; anything else: be safe */
+        }
+        if (exact)
+            azdo_writeq_flush_for(q, ids, n);
+        if (ids != small)
+            free(ids);
+        if (exact)
+            return;
+    }
+    azdo_writeq_flush_for(q, NULL, 0);
+}
+
 static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str, int argc, sqlite3_value **argv)
 {
     wi_cursor *c = (wi_cursor *)cur;
@@ -541,6 +573,8 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
             }
         }
     }
+    if (vt->env->writeq)
+        flush_for_read(vt->env->writeq, s, terms, nterms);
     int64_t limit = -1, offset = 0;
     if (plan.limit_argv >= 1 && plan.limit_argv <= argc) {
         azdo_val lv;
@@ -805,6 +839,33 @@ static int check_rev(wi_vtab *vt, int64_t id, int64_t rev, const char *what)
     return write_error(vt, &err);
 }
 
+/* A read of item id is about to happen: let a queued write of it land first. */
+static void flush_if_queued(azdo_vtab_env *env, int64_t id)
+{
+    if (env->writeq)
+        azdo_writeq_flush_for(env->writeq, &id, 1);
+}
+
+/* Sends w now, or queues it during a parameter array (writeq.h); takes w. */
+static int dispatch_write(wi_vtab *vt, azdo_write *w, sqlite_int64 *rowid)
+{
+    azdo_vtab_env *env = vt->env;
+    w->tag = env->write_tag;
+    if (env->writeq && azdo_writeq_submit(env->writeq, w) == 0)
+        return SQLITE_OK; /* its outcome reaches the driver when the array ends */
+    azdo_write_run(env->client, w);
+    int rc = SQLITE_OK;
+    if (w->rc != AZDO_OK) {
+        rc = write_error(vt, &w->err);
+    } else {
+        if (w->kind == AZDO_WRITE_CREATE)
+            *rowid = w->new_id; /* sqlite3_last_insert_rowid() */
+        note_written(env, w->kind == AZDO_WRITE_CREATE ? w->new_id : w->id);
+    }
+    azdo_write_free(w);
+    return rc;
+}
+
 /*
  * xUpdate (argc == 1: DELETE argv[0]; argv[0] NULL: INSERT; else UPDATE of
  * row argv[0]).  Each row is one REST call, made now: Azure DevOps has no
@@ -831,12 +892,18 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
             return write_fail(vt, AZDO_ERR_CONFLICT, "The statement names two different revisions for one work "
                                                      "item: nothing was deleted");
         /* DELETE has no "test" operation: check the revision first */
-        if (has > 0 && check_rev(vt, id, want, "deleted") != SQLITE_OK)
-            return SQLITE_ERROR;
-        if (azdo_client_delete(env->client, id, env->delete_destroy, &err) != AZDO_OK)
-            return write_error(vt, &err);
-        note_written(env, id);
-        return SQLITE_OK;
+        if (has > 0) {
+            flush_if_queued(env, id);
+            if (check_rev(vt, id, want, "deleted") != SQLITE_OK)
+                return SQLITE_ERROR;
+        }
+        azdo_write *w = calloc(1, sizeof *w);
+        if (!w)
+            return SQLITE_NOMEM;
+        w->kind = AZDO_WRITE_DELETE;
+        w->id = id;
+        w->destroy = env->delete_destroy;
+        return dispatch_write(vt, w, rowid);
     }
 
     int is_update = sqlite3_value_type(argv[0]) != SQLITE_NULL;
@@ -855,7 +922,6 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
     int rc = SQLITE_OK;
     char msg[AZDO_ERRMSG_MAX];
     char *patch_text = NULL;
-    cJSON *answer = NULL;
     azdo_patch *patch = azdo_patch_new();
     if (!patch)
         return SQLITE_NOMEM;
@@ -939,6 +1005,7 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
         if (is_update) {
             int idx;
             int64_t read_rev;
+            flush_if_queued(env, id);
             if (parent_relation_index(env->client, id, &idx, &read_rev, &err) != AZDO_OK) {
                 rc = write_error(vt, &err);
                 goto done;
@@ -978,8 +1045,10 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
         }
     } else if (azdo_patch_count(patch) == (has_rev > 0 ? 1 : 0)) {
         /* nothing changes; the revision condition still has to hold */
-        if (has_rev > 0)
+        if (has_rev > 0) {
+            flush_if_queued(env, id);
             rc = check_rev(vt, id, want_rev, "changed");
+        }
         goto done;
     }
     patch_text = azdo_patch_text(patch);
@@ -987,40 +1056,23 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
         rc = SQLITE_NOMEM;
         goto done;
     }
-    azdo_errkind k = is_update ? azdo_client_update(env->client, id, patch_text, &env->flags, &answer, &err)
-                               : azdo_client_create(env->client, project, type, patch_text, &env->flags, &answer, &err);
-    if (k != AZDO_OK) {
-        if (k == AZDO_ERR_CONFLICT && has_rev > 0) {
-            char service[AZDO_ERRMSG_MAX / 2]; /* a copy: the message is rewritten from it */
-            size_t n = strlen(err.message);
-            if (n >= sizeof service)
-                n = sizeof service - 1;
-            memcpy(service, err.message, n);
-            service[n] = '\0';
-            azdo_error_set(&err, k,
-                           "Work item %lld is no longer at revision %lld: it changed since it was read; nothing "
-                           "was changed (%s)",
-                           (long long)id, (long long)want_rev, service);
-        }
-        rc = write_error(vt, &err);
+    azdo_write *w = calloc(1, sizeof *w);
+    if (!w || (!is_update && ((project && *project && !(w->project = strdup(project))) ||
+                              !(w->type = strdup(type))))) {
+        azdo_write_free(w);
+        rc = SQLITE_NOMEM;
         goto done;
     }
-    if (!is_update) {
-        const cJSON *nid = cJSON_GetObjectItemCaseSensitive(answer, "id");
-        if (!cJSON_IsNumber(nid)) {
-            azdo_error_set(&err, AZDO_ERR_PROTOCOL,
-                           "The create answer has no id: the work item may have been created; check before "
-                           "loading this row again");
-            rc = write_error(vt, &err);
-            goto done;
-        }
-        id = (int64_t)nid->valuedouble;
-        *rowid = id; /* sqlite3_last_insert_rowid() */
-    }
-    note_written(env, id);
+    w->kind = is_update ? AZDO_WRITE_UPDATE : AZDO_WRITE_CREATE;
+    w->id = id;
+    w->patch = patch_text;
+    patch_text = NULL;
+    w->has_rev = has_rev > 0;
+    w->want_rev = want_rev;
+    w->flags = env->flags;
+    rc = dispatch_write(vt, w, rowid);
 done:
     free(patch_text);
-    cJSON_Delete(answer);
     azdo_patch_free(patch);
     return rc;
 }

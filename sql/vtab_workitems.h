@@ -36,6 +36,10 @@ typedef struct azdo_vtab_env {
         int conflicting; /* the statement named two revisions for this item */
     } expected[64];
     int nexpected;
+    /* a parameter array in progress (azdo_session_defer_begin): writes go
+     * to this queue, tagged with the current set, instead of running now */
+    struct azdo_writeq *writeq;
+    long write_tag;
 } azdo_vtab_env;
 
 /* Registers the "azdo" module on db; env must outlive db. */

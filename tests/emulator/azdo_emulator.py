@@ -139,6 +139,11 @@ class Emulator:
         self._log = []
         self._log_lock = threading.Lock()
         self._reset_lock = threading.Lock()
+        # The server answers requests on many threads (as the service does)
+        # but the store is plain Python: one request changes it at a time.
+        # Latency is simulated outside the lock, so concurrent clients still
+        # overlap their waits exactly as they would against the service.
+        self.state_lock = threading.Lock()
         self.config = None
         self.state = None
         self.reset({})
@@ -309,6 +314,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         state = emu.state
         token_route = auth.token_route(path)
+        started = time.monotonic()
         latency = emu.config["latency_ms"]
         if latency and token_route is None:
             time.sleep(latency / 1000.0)
@@ -316,15 +322,17 @@ class Handler(BaseHTTPRequestHandler):
 
         def real():
             try:
-                if token_route is not None:
-                    return emu.token_response(token_route, req)
-                return api.handle(state, req)
+                with emu.state_lock:
+                    if token_route is not None:
+                        return emu.token_response(token_route, req)
+                    return api.handle(state, req)
             except Exception as exc:  # a bug in the emulator: still answer like VSS
                 return api.json_response(api.vss_error("Emulator internal error: %s: %s" % (
                     type(exc).__name__, exc), "VssServiceException"), 500)
 
         # Token endpoints: never log the query (or any form field).
-        entry = {"method": self.command, "path": path, "query": "" if token_route else query}
+        entry = {"method": self.command, "path": path, "query": "" if token_route else query,
+                 "start": started}
         rule = emu.faults.pick(self.command.upper(), path, is_token=token_route is not None)
         if rule is None:
             outcome = faults_mod.Outcome("send", real())
@@ -338,13 +346,13 @@ class Handler(BaseHTTPRequestHandler):
                     "Emulator internal error: %s: %s" % (type(exc).__name__, exc),
                     "VssServiceException"), 500))
         if outcome.mode == "reset":
-            entry.update(status=0, bytes=0)
+            entry.update(status=0, bytes=0, end=time.monotonic())
             emu.record(entry)
             self._abort(outcome.close)
             return
         resp = outcome.response
         limit = outcome.send_bytes if outcome.mode == "truncate" else None
-        entry.update(status=resp.status, bytes=len(resp.body) if limit is None else limit)
+        entry.update(status=resp.status, bytes=len(resp.body) if limit is None else limit, end=time.monotonic())
         emu.record(entry)
         headers = list(resp.headers)
         if token_route is None:

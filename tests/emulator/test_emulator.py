@@ -857,8 +857,9 @@ class ControlTests(EmulatorTestCase):
                           ("POST", "/fabrikam/_apis/wit/wiql", 200)])
         self.assertEqual(log[0]["query"], "$top=1&api-version=7.1")
         for e in log:
-            self.assertEqual(set(e), {"method", "path", "query", "status", "bytes"})
+            self.assertEqual(set(e), {"method", "path", "query", "status", "bytes", "start", "end"})
             self.assertGreater(e["bytes"], 0)
+            self.assertLessEqual(e["start"], e["end"])
         self.assertNotIn(PAT, json.dumps(log))
         self.assertEqual(self.control("DELETE", "/log")[0], 200)
         self.assertEqual(self.control("GET", "/log")[1], [])
