@@ -82,6 +82,11 @@ azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, 
     return AZDO_OK;
 }
 
+int azdo_client_can_fork(const azdo_client *c)
+{
+    return c->t && c->t->clone != NULL;
+}
+
 azdo_client *azdo_client_worker_new(azdo_client *c)
 {
     if (!c->t->clone)

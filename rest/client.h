@@ -31,6 +31,8 @@ void azdo_client_free(azdo_client *c);
  * trace.  NULL when the transport cannot be cloned (tests' fakes) or on
  * failure.  Free it with azdo_client_free before c. */
 azdo_client *azdo_client_worker_new(azdo_client *c);
+/* 1 when azdo_client_worker_new can work (the transport can be cloned). */
+int azdo_client_can_fork(const azdo_client *c);
 /* How many answers so far asked this connection to slow down (429,
  * Retry-After, a low X-RateLimit-Remaining): pools lower their concurrency
  * when it grows. */

@@ -9,6 +9,7 @@
 typedef struct job {
     azdo_job_fn fn;
     void *arg;
+    int *done; /* set to 1 under the lock once fn returned (azdo_pool_wait_done); may be NULL */
     struct job *next;
 } job;
 
@@ -92,10 +93,13 @@ static void *worker_main(void *ud)
         pthread_mutex_unlock(&p->lock);
 
         j->fn(w->client, j->arg);
+        int *done = j->done;
         free(j);
         unsigned long t = azdo_client_throttles(p->c);
 
         pthread_mutex_lock(&p->lock);
+        if (done)
+            *done = 1;
         p->running--;
         adjust_limit(p, t);
         pthread_cond_broadcast(&p->changed);
@@ -131,18 +135,31 @@ static int ensure_worker(azdo_pool *p)
 
 void azdo_pool_submit(azdo_pool *p, azdo_job_fn fn, void *arg)
 {
+    azdo_pool_submit_tracked(p, fn, arg, NULL);
+}
+
+void azdo_pool_submit_tracked(azdo_pool *p, azdo_job_fn fn, void *arg, int *done)
+{
     job *j = malloc(sizeof *j);
+    if (done)
+        *done = 0;
     pthread_mutex_lock(&p->lock);
     if (!j || !ensure_worker(p)) {
         pthread_mutex_unlock(&p->lock);
         free(j);
         fn(p->c, arg); /* inline: no worker (or no memory for the queue entry) */
+        if (done) {
+            pthread_mutex_lock(&p->lock);
+            *done = 1;
+            pthread_mutex_unlock(&p->lock);
+        }
         return;
     }
     while (p->queued >= 2 * p->max)
         pthread_cond_wait(&p->changed, &p->lock);
     j->fn = fn;
     j->arg = arg;
+    j->done = done;
     j->next = NULL;
     if (p->tail)
         p->tail->next = j;
@@ -160,6 +177,19 @@ void azdo_pool_wait(azdo_pool *p)
     while (p->queued > 0 || p->running > 0)
         pthread_cond_wait(&p->changed, &p->lock);
     pthread_mutex_unlock(&p->lock);
+}
+
+void azdo_pool_wait_done(azdo_pool *p, const int *done)
+{
+    pthread_mutex_lock(&p->lock);
+    while (!*done)
+        pthread_cond_wait(&p->changed, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+}
+
+int azdo_pool_parallel(azdo_pool *p)
+{
+    return p->max > 1 && azdo_client_can_fork(p->c);
 }
 
 int azdo_pool_pending(azdo_pool *p)

@@ -34,6 +34,15 @@ azdo_pool *azdo_pool_new(azdo_client *c, int max);
  * started — runs fn(c, arg) here before returning. */
 void azdo_pool_submit(azdo_pool *p, azdo_job_fn fn, void *arg);
 
+/* The same, and *done becomes 1 (under the pool's lock) once fn returned:
+ * wait for that one job with azdo_pool_wait_done. */
+void azdo_pool_submit_tracked(azdo_pool *p, azdo_job_fn fn, void *arg, int *done);
+void azdo_pool_wait_done(azdo_pool *p, const int *done);
+
+/* 1 when jobs can really run side by side (max > 1 and the transport can be
+ * cloned); 0 when submit runs every job inline. */
+int azdo_pool_parallel(azdo_pool *p);
+
 /* Returns once every job submitted so far has finished. */
 void azdo_pool_wait(azdo_pool *p);
 

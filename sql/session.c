@@ -17,6 +17,7 @@
 #include "vtab_workitems.h"
 #include "vtab_comments.h"
 #include "writeq.h"
+#include "../rest/pool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,7 @@ azdo_errkind azdo_session_open_ex(const azdo_config *cfg, azdo_transport *transp
     s->env.project = s->project;
     s->env.default_type = s->default_type;
     s->max_concurrency = cfg->max_concurrency;
+    s->env.max_concurrency = cfg->max_concurrency;
     s->env.flags = (azdo_write_flags){cfg->validate_only, cfg->bypass_rules, cfg->suppress_notifications};
     s->env.delete_destroy = cfg->delete_destroy;
     if (azdo_vtab_register(s->db, &s->env) != SQLITE_OK ||
@@ -354,7 +356,8 @@ void azdo_session_close(azdo_session *s)
     if (s->env.writeq) /* an array interrupted by a disconnect: let its writes land */
         azdo_writeq_finish(s->env.writeq, NULL, NULL);
     if (s->db)
-        sqlite3_close_v2(s->db);
+        sqlite3_close_v2(s->db); /* closes the cursors, whose reads use the pool */
+    azdo_pool_free(s->env.read_pool);
     azdo_schema_free(s->schema);
     azdo_client_free(s->client);
     free(s->base_url);

@@ -21,6 +21,7 @@
 #include "idsource.h"
 #include "vtab_common.h"
 #include "writeq.h"
+#include "fetchq.h"
 #include "patch.h"
 #include "plan.h"
 #include "value.h"
@@ -68,6 +69,7 @@ static int expected_rev_of(const azdo_vtab_env *env, int64_t id, int64_t *rev)
 typedef struct wi_cursor {
     sqlite3_vtab_cursor base;
     azdo_idsource *src;
+    azdo_fetchq *fq;            /* batches of src's ids, several in flight (fetch mode) */
     int64_t ids[AZDO_BATCH_MAX];
     size_t nids;
     cJSON *batch;               /* the current batch answer */
@@ -192,6 +194,8 @@ static int wi_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
 
 static void reset_cursor(wi_cursor *c)
 {
+    azdo_fetchq_free(c->fq); /* first: its requests in flight use src's ids and the field names */
+    c->fq = NULL;
     azdo_idsource_free(c->src);
     c->src = NULL;
     cJSON_Delete(c->batch);
@@ -303,15 +307,13 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
         cJSON_Delete(c->extras);
         c->batch = c->extras = NULL;
         c->nrows = c->pos = 0;
-        if (azdo_idsource_next(c->src, c->ids, AZDO_BATCH_MAX, &c->nids, &err) != AZDO_OK) {
-            record_error(vt, &err);
-            return SQLITE_ERROR;
-        }
-        if (c->nids == 0) {
-            c->eof = 1;
-            return SQLITE_OK;
-        }
         if (!c->fetch) {
+            if (azdo_idsource_next(c->src, c->ids, AZDO_BATCH_MAX, &c->nids, &err) != AZDO_OK) {
+                record_error(vt, &err);
+                return SQLITE_ERROR;
+            }
+            if (c->nids == 0)
+                c->eof = 1;
             for (size_t i = 0; i < c->nids; i++) {
                 c->row_ids[i] = c->ids[i];
                 c->items[i] = NULL;
@@ -319,10 +321,22 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
             c->nrows = c->nids;
             return SQLITE_OK;
         }
-        if (azdo_client_batch(vt->env->client, c->ids, c->nids, (const char *const *)c->fields,
-                              c->all_fields ? 0 : c->nfields, &c->batch, &err) != AZDO_OK) {
+        if (!c->fq) {
+            azdo_vtab_env *env = vt->env;
+            if (!env->read_pool && env->max_concurrency > 1)
+                env->read_pool = azdo_pool_new(env->client, env->max_concurrency);
+            c->fq = azdo_fetchq_new(env->client, env->read_pool, c->src, (const char *const *)c->fields,
+                                    c->all_fields ? 0 : c->nfields);
+            if (!c->fq)
+                return SQLITE_NOMEM;
+        }
+        if (azdo_fetchq_next(c->fq, c->ids, &c->nids, &c->batch, &err) != AZDO_OK) {
             record_error(vt, &err);
             return SQLITE_ERROR;
+        }
+        if (c->nids == 0) {
+            c->eof = 1;
+            return SQLITE_OK;
         }
         const cJSON *value = cJSON_GetObjectItemCaseSensitive(c->batch, "value");
         size_t k = 0;

@@ -40,6 +40,11 @@ typedef struct azdo_vtab_env {
      * to this queue, tagged with the current set, instead of running now */
     struct azdo_writeq *writeq;
     long write_tag;
+    /* reads: batches of one query fetched MaxConcurrency at a time
+     * (fetchq.h) on this pool, made at the first read and kept (with its
+     * workers' keep-alive connections) until the session closes */
+    int max_concurrency;
+    struct azdo_pool *read_pool;
 } azdo_vtab_env;
 
 /* Registers the "azdo" module on db; env must outlive db. */
