@@ -51,6 +51,41 @@ azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, c
     return s;
 }
 
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+azdo_idsource *azdo_idsource_new_ids(const int64_t *ids, size_t n, int desc)
+{
+    azdo_idsource *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->page = malloc((n ? n : 1) * sizeof *s->page);
+    if (!s->page) {
+        free(s);
+        return NULL;
+    }
+    memcpy(s->page, ids, n * sizeof *ids);
+    qsort(s->page, n, sizeof *s->page, cmp_id);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || s->page[k - 1] != s->page[i])
+            s->page[k++] = s->page[i];
+    if (desc)
+        for (size_t i = 0; i < k / 2; i++) {
+            int64_t t = s->page[i];
+            s->page[i] = s->page[k - 1 - i];
+            s->page[k - 1 - i] = t;
+        }
+    s->page_len = k;
+    s->desc = desc;
+    s->remaining = -1;
+    s->done = 1; /* no WIQL pages: this list is all */
+    return s;
+}
+
 void azdo_idsource_free(azdo_idsource *s)
 {
     if (!s)

@@ -34,6 +34,9 @@ typedef struct azdo_idsource azdo_idsource;
  * query would pass the 32,000-character limit.  limit < 0: no limit. */
 azdo_idsource *azdo_idsource_new(azdo_client *c, const azdo_wiql_where *where, const azdo_wiql_where *fallback,
                                  int desc, int64_t limit);
+/* A source of known ids (a lookup by Id, no WIQL): served in Id order
+ * (desc: descending), each once.  NULL on OOM. */
+azdo_idsource *azdo_idsource_new_ids(const int64_t *ids, size_t n, int desc);
 /* Fills up to max ids; *got == 0 means the end. */
 azdo_errkind azdo_idsource_next(azdo_idsource *src, int64_t *ids, size_t max, size_t *got, azdo_error *err);
 /* WIQL requests made so far (for tests and traces). */

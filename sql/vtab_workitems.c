@@ -22,6 +22,8 @@
 #include "vtab_common.h"
 #include "writeq.h"
 #include "fetchq.h"
+#include "itemcache.h"
+#include "../rest/strbuf.h"
 #include "patch.h"
 #include "plan.h"
 #include "value.h"
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct wi_vtab {
     sqlite3_vtab base;
@@ -78,6 +81,10 @@ typedef struct wi_cursor {
     int64_t row_ids[AZDO_BATCH_MAX];
     size_t nrows, pos;
     int fetch;                  /* read fields with a batch request */
+    int direct;                 /* ids straight from Id = / Id IN (no WIQL): rows must be checked to
+                                   exist (a null in the batch) and, project-scoped, to be in the project */
+    azdo_itemcache *cache;      /* direct lookups' items, kept across xFilter calls (a join's inner side) */
+    char *cache_sig;            /* the fields the cached items hold */
     char **fields;              /* requested reference names (not owned strings) */
     size_t nfields;
     int all_fields;
@@ -212,6 +219,8 @@ static int wi_close(sqlite3_vtab_cursor *cur)
 {
     wi_cursor *c = (wi_cursor *)cur;
     reset_cursor(c);
+    azdo_itemcache_free(c->cache);
+    free(c->cache_sig);
     free(c);
     return SQLITE_OK;
 }
@@ -224,7 +233,7 @@ static int column_used(uint64_t used, size_t i)
 /* Which fields the scan must read, from colUsed. */
 static int choose_fields(wi_cursor *c, const azdo_schema *s)
 {
-    c->fields = calloc(s->ncols, sizeof *c->fields);
+    c->fields = calloc(s->ncols + 1, sizeof *c->fields); /* + 1: see use_direct_ids */
     if (!c->fields)
         return -1;
     c->fetch = 0;
@@ -297,9 +306,221 @@ static azdo_errkind verify_missing(wi_cursor *c, wi_vtab *vt, azdo_error *err)
     return AZDO_OK;
 }
 
+/*
+ * A lookup by id alone (WHERE Id = ?, Id IN (…), a join on Id) needs no
+ * WIQL: the ids are known, and the batch request answers null for an id
+ * that does not exist (errorPolicy omit).  Only when nothing else is
+ * pushed: no other condition, no LIMIT/OFFSET (ids that turn out not to
+ * exist would be counted), no order but Id.  On success *ids (malloc'd) may
+ * be empty: no value can be an id (Id = 'abc').  1 = use them, 0 = no,
+ * -1 = out of memory.
+ */
+static int direct_ids(const azdo_schema *s, const azdo_plan *plan, const azdo_wterm *terms, size_t nterms,
+                      int64_t limit, int64_t offset, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    if (nterms != 1 || limit >= 0 || offset > 0 || (plan->order_col >= 0 && !s->cols[plan->order_col].is_id))
+        return 0;
+    const azdo_wterm *w = &terms[0];
+    if (!s->cols[w->col].is_id || (w->op != AZDO_OP_EQ && w->op != AZDO_OP_IN))
+        return 0;
+    *ids = malloc((w->nvals ? w->nvals : 1) * sizeof **ids);
+    if (!*ids)
+        return -1;
+    for (size_t k = 0; k < w->nvals; k++) {
+        const azdo_val *v = &w->vals[k];
+        if (v->type == AZDO_V_INT && v->i > 0)
+            (*ids)[(*n)++] = v->i;
+        else if (v->type == AZDO_V_REAL && v->r == floor(v->r) && v->r > 0 && v->r < 9e15)
+            (*ids)[(*n)++] = (int64_t)v->r;
+        /* anything else (text that is no number, NULL, a blob, 0 or less) is no work item id */
+    }
+    return 1;
+}
+
+/* Direct ids: the batch must say whether each item exists and, when the
+ * connection has a Project, which project it is in. */
+static void direct_fields(wi_cursor *c, int project_scoped)
+{
+    const char *need = project_scoped ? "System.TeamProject" : c->nfields ? NULL : "System.Id";
+    c->fetch = 1;
+    if (!need || c->all_fields)
+        return;
+    for (size_t k = 0; k < c->nfields; k++)
+        if (strcmp(c->fields[k], need) == 0)
+            return;
+    c->fields[c->nfields++] = (char *)need;
+}
+
+/* Drops the rows of a direct lookup that belong to another project (a WIQL
+ * query would have been scoped to the connection's). */
+static void keep_project_rows(wi_cursor *c, const char *project)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < c->nrows; i++) {
+        const cJSON *f = cJSON_GetObjectItemCaseSensitive(c->items[i], "fields");
+        const cJSON *p = cJSON_GetObjectItemCaseSensitive(f, "System.TeamProject");
+        if (!cJSON_IsString(p) || strcasecmp(p->valuestring, project) != 0)
+            continue;
+        c->items[k] = c->items[i];
+        c->row_ids[k] = c->row_ids[i];
+        k++;
+    }
+    c->nrows = k;
+}
+
+/* The cache of direct lookups holds items with the fields of the first
+ * lookup; a lookup that needs other fields starts it afresh.  -1 on OOM. */
+static int prepare_cache(wi_cursor *c)
+{
+    strbuf b;
+    strbuf_init(&b);
+    strbuf_append(&b, c->all_fields ? "*" : "");
+    for (size_t i = 0; i < c->nfields; i++) {
+        strbuf_append(&b, c->fields[i]);
+        strbuf_append_char(&b, ',');
+    }
+    char *sig = strbuf_steal(&b);
+    if (!sig)
+        return -1;
+    if (c->cache && c->cache_sig && strcmp(sig, c->cache_sig) == 0) {
+        free(sig);
+        return 0;
+    }
+    azdo_itemcache_free(c->cache);
+    free(c->cache_sig);
+    c->cache_sig = sig;
+    c->cache = azdo_itemcache_new();
+    return c->cache ? 0 : -1;
+}
+
+/* Checks one item of a batch answer: an object with a valid id and fields. */
+static int valid_item(const cJSON *item)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+    return cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble <= 9e15 &&
+           cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"));
+}
+
+/*
+ * Rows for the next window of a direct lookup: ids the cursor has seen
+ * come from its cache, the others from one batch request.  The answer is
+ * positional when it has one entry per id asked (null: no such item);
+ * entries it leaves out are read one by one (verify_missing's rule: only a
+ * 404 means gone).
+ */
+static int load_direct(wi_cursor *c, wi_vtab *vt)
+{
+    azdo_error err;
+    azdo_error_clear(&err);
+    if (!c->cache && prepare_cache(c) != 0)
+        return SQLITE_NOMEM;
+    for (;;) {
+        cJSON_Delete(c->batch);
+        cJSON_Delete(c->extras);
+        c->batch = c->extras = NULL;
+        c->nrows = c->pos = 0;
+        if (azdo_idsource_next(c->src, c->ids, AZDO_BATCH_MAX, &c->nids, &err) != AZDO_OK) {
+            record_error(vt, &err);
+            return SQLITE_ERROR;
+        }
+        if (c->nids == 0) {
+            c->eof = 1;
+            return SQLITE_OK;
+        }
+        int64_t need[AZDO_BATCH_MAX];
+        size_t nneed = 0;
+        for (size_t i = 0; i < c->nids; i++) {
+            int known;
+            azdo_itemcache_get(c->cache, c->ids[i], &known);
+            if (!known)
+                need[nneed++] = c->ids[i];
+        }
+        const cJSON *value = NULL;
+        if (nneed > 0) {
+            if (azdo_client_batch(vt->env->client, need, nneed, (const char *const *)c->fields,
+                                  c->all_fields ? 0 : c->nfields, &c->batch, &err) != AZDO_OK) {
+                record_error(vt, &err);
+                return SQLITE_ERROR;
+            }
+            value = cJSON_GetObjectItemCaseSensitive(c->batch, "value");
+        }
+        int positional = value && (size_t)cJSON_GetArraySize(value) == nneed;
+        for (size_t i = 0; i < c->nids; i++) {
+            int64_t id = c->ids[i];
+            int known;
+            const cJSON *item = azdo_itemcache_get(c->cache, id, &known);
+            if (!known) {
+                const cJSON *found = NULL, *e;
+                int seen = 0;
+                size_t pos = 0;
+                cJSON_ArrayForEach(e, value)
+                {
+                    if (!cJSON_IsNull(e) && !valid_item(e)) {
+                        azdo_error_set(&err, AZDO_ERR_PROTOCOL,
+                                       "A work item in the batch answer has no id or no fields object");
+                        record_error(vt, &err);
+                        return SQLITE_ERROR;
+                    }
+                    if (!cJSON_IsNull(e) &&
+                        (int64_t)cJSON_GetObjectItemCaseSensitive(e, "id")->valuedouble == id) {
+                        found = e;
+                        break;
+                    }
+                    if (positional && need[pos] == id && cJSON_IsNull(e)) {
+                        seen = 1; /* null in this id's place: no such item */
+                        break;
+                    }
+                    pos++;
+                }
+                if (!found && !seen) {
+                    /* left out of the answer: read it alone */
+                    char path[64];
+                    snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
+                    cJSON *one = NULL;
+                    azdo_errkind rc = azdo_client_get(vt->env->client, 1, path, NULL,
+                                                      "reading a work item missing from a batch answer", &one, &err);
+                    if (rc != AZDO_OK && rc != AZDO_ERR_NOT_FOUND) {
+                        record_error(vt, &err);
+                        return SQLITE_ERROR;
+                    }
+                    azdo_error_clear(&err);
+                    if (one && !valid_item(one)) {
+                        cJSON_Delete(one);
+                        azdo_error_set(&err, AZDO_ERR_PROTOCOL, "Work item %lld came back malformed", (long long)id);
+                        record_error(vt, &err);
+                        return SQLITE_ERROR;
+                    }
+                    if (one) {
+                        if (!c->extras && !(c->extras = cJSON_CreateArray())) {
+                            cJSON_Delete(one);
+                            return SQLITE_NOMEM;
+                        }
+                        cJSON_AddItemToArray(c->extras, one);
+                        found = one;
+                    }
+                }
+                const cJSON *kept = azdo_itemcache_put(c->cache, id, found);
+                item = kept ? kept : found;
+            }
+            if (!item)
+                continue; /* no such work item */
+            c->items[c->nrows] = item;
+            c->row_ids[c->nrows++] = id;
+        }
+        if (vt->env->project_scoped)
+            keep_project_rows(c, vt->env->project);
+        if (c->nrows > 0)
+            return SQLITE_OK;
+    }
+}
+
 /* Loads rows for the next ids; sets eof when there are none. */
 static int load_batch(wi_cursor *c, wi_vtab *vt)
 {
+    if (c->direct)
+        return load_direct(c, vt);
     azdo_error err;
     azdo_error_clear(&err);
     for (;;) {
@@ -620,7 +841,23 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
         goto done;
     /* LIMIT + OFFSET without overflow: past INT64_MAX it is no limit at all */
     int64_t want = limit < 0 ? -1 : (offset > INT64_MAX - limit ? -1 : limit + offset);
-    c->src = azdo_idsource_new(vt->env->client, &where, &fallback, plan.order_col >= 0 && plan.order_desc, want);
+    int desc = plan.order_col >= 0 && plan.order_desc;
+    int64_t *list = NULL;
+    size_t nlist = 0;
+    c->direct = direct_ids(s, &plan, terms, nterms, limit, offset, &list, &nlist);
+    if (c->direct < 0)
+        goto done;
+    if (c->direct) {
+        direct_fields(c, vt->env->project_scoped);
+        if (prepare_cache(c) != 0) {
+            free(list);
+            goto done;
+        }
+        c->src = azdo_idsource_new_ids(list, nlist, desc);
+        free(list);
+    } else {
+        c->src = azdo_idsource_new(vt->env->client, &where, &fallback, desc, want);
+    }
     if (!c->src)
         goto done;
     c->eof = 0;

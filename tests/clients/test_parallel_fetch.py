@@ -82,6 +82,36 @@ entries, wiql, batch = requests()
 t.equal(tuple(first), mine[0], "the first row of an abandoned query")
 t.check(len(batch) <= 3, "an abandoned query read at most a few batches ahead (%d)" % len(batch))
 
+# --- lookups by id need no WIQL; a join fetches each parent once ----------------------------
+items = {i["id"]: i for i in dump()}
+other = next(i for i in items.values() if i["fields"].get("System.TeamProject") != PROJECT)
+clear_log()
+got = cur.execute("SELECT Id, Title FROM WorkItems WHERE Id = ?", mine[5][0]).fetchall()
+entries, wiql, batch = requests()
+t.equal([tuple(r) for r in got], [mine[5]], "a lookup by id returns its row")
+t.equal((len(wiql), len(batch)), (0, 1), "with one batch request and no WIQL")
+t.equal(cur.execute("SELECT Id FROM WorkItems WHERE Id = ?", other["id"]).fetchall(), [],
+        "an item of another project is not seen (the DSN's Project still scopes lookups)")
+t.equal(cur.execute("SELECT Id FROM WorkItems WHERE Id IN (?, ?)", max(items) + 10, mine[0][0]).fetchall()[0][0],
+        mine[0][0], "an id that does not exist is simply no row")
+
+children = [i for i in items.values() if i["fields"].get("System.TeamProject") == PROJECT
+            and isinstance(i["fields"].get("System.Parent"), int)
+            and items.get(i["fields"]["System.Parent"], {}).get("fields", {}).get("System.TeamProject") == PROJECT]
+want = sorted((i["id"], items[i["fields"]["System.Parent"]]["fields"]["System.Title"]) for i in children)
+parents = {i["fields"]["System.Parent"] for i in children}
+t.check(len(children) > len(parents) > 1, "the data has parents with several children (%d children, %d parents)"
+        % (len(children), len(parents)))
+clear_log()
+got = cur.execute("SELECT c.Id, p.Title FROM WorkItems c JOIN WorkItems p ON p.Id = c.ParentId "
+                  "ORDER BY c.Id").fetchall()
+entries, wiql, batch = requests()
+t.equal(sorted(tuple(r) for r in got), want, "the child-parent join returns every pair")
+outer = math.ceil(n / 200)
+t.check(len(batch) <= outer + len(parents),
+        "each parent was fetched once (%d batch requests for %d outer batches and %d parents)"
+        % (len(batch), outer, len(parents)))
+
 # --- one request at a time with MaxConcurrency=1 -------------------------------------------
 cn1 = pyodbc.connect("DSN=%s;MaxConcurrency=1" % DSN, autocommit=True)
 clear_log()

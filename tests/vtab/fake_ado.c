@@ -162,6 +162,7 @@ static cJSON *make_item(int v)
     cJSON *fl = cJSON_AddObjectToObject(it, "fields");
     char title[64];
     snprintf(title, sizeof title, "Item %d", v);
+    cJSON_AddStringToObject(fl, "System.TeamProject", "Proj");
     cJSON_AddStringToObject(fl, "System.Title", title);
     cJSON_AddStringToObject(fl, "System.State", active(v) ? "Active" : "New");
     if (v % 2 == 0) {
@@ -287,8 +288,8 @@ static azdo_errkind handle(fake_http *f, const azdo_http_request *req, azdo_http
         cJSON_ArrayForEach(id, ids)
         {
             int v = id->valueint;
-            if (v == s->deleted_id)
-                continue;
+            if (v == s->deleted_id || v < 1 || v > s->n_items)
+                continue; /* as the single GET: no such item */
             cJSON_AddItemToArray(arr, make_item(v));
         }
         if (s->batch_drop_last && cJSON_GetArraySize(arr) > 0)
