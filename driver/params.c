@@ -382,6 +382,7 @@ static SQLRETURN bind_set(drv_stmt *s, SQLULEN row, drv_diag *d, SQLLEN drow)
 /* The diagnostics of one parameter set (kept apart until report()). */
 typedef struct set_diag {
     SQLULEN row;
+    size_t seq;  /* arrival order: a row's records stay in the order they were made */
     drv_diag diag;
 } set_diag;
 
@@ -425,6 +426,7 @@ static void outcome_keep_diag(set_outcomes *o, SQLULEN row, drv_diag *d)
         o->capdiags = cap;
     }
     o->diags[o->ndiags].row = row;
+    o->diags[o->ndiags].seq = o->ndiags;
     o->diags[o->ndiags].diag = *d;
     o->ndiags++;
     diag_init(d);
@@ -529,12 +531,14 @@ static void run_sets_in_order(drv_stmt *s, SQLULEN nsets, set_outcomes *o, int d
 
 /* What the queued writes of each set did (deferred arrays). */
 typedef struct deferred_tally {
-    drv_stmt *s;
     set_outcomes *o;
     SQLULEN nsets;
-    SQLLEN *ok, *failed; /* per set */
+    SQLLEN *ok, *failed;   /* per set */
+    SQLULEN first_stop;    /* the first set with a write cancelled or timed out (nsets: none) */
+    const char *stop_state;
 } deferred_tally;
 
+/* One write's outcome (on this thread, during later steps or at the end). */
 static void tally_write(void *ctx, long tag, const azdo_error *err)
 {
     deferred_tally *t = ctx;
@@ -545,6 +549,10 @@ static void tally_write(void *ctx, long tag, const azdo_error *err)
         return;
     }
     t->failed[tag]++;
+    if ((err->kind == AZDO_ERR_CANCELLED || err->kind == AZDO_ERR_TIMEOUT) && (SQLULEN)tag < t->first_stop) {
+        t->first_stop = (SQLULEN)tag;
+        t->stop_state = err->kind == AZDO_ERR_CANCELLED ? "HY008" : "HYT00";
+    }
     drv_diag d;
     diag_init(&d);
     diag_sqlite(&d, 0, NULL, err, (SQLLEN)tag + 1);
@@ -570,20 +578,28 @@ static void settle_deferred(deferred_tally *t)
             o->partial += t->ok[r];
         }
     }
+    /* a cancel or timeout that only the queued writes saw still stops the array */
+    if (!o->stopped && t->stop_state)
+        stop_at(o, t->nsets, t->stop_state);
 }
 
 /*
  * Phase 2.  With MaxConcurrency > 1 and a statement that only writes
  * WorkItems, the session queues each set's REST calls and sends several at
  * once while the next sets are bound and stepped (azdo_session_defer_*);
- * the outcomes come back at the end, tagged with their set.  Otherwise the
- * sets run strictly one after the other.
+ * each outcome comes back tagged with its set.  Otherwise the sets run
+ * strictly one after the other.
  */
 static void run_sets(drv_stmt *s, SQLULEN nsets, set_outcomes *o)
 {
     azdo_session *session = s->dbc->session;
-    deferred_tally t = {s, o, nsets, calloc(nsets, sizeof(SQLLEN)), calloc(nsets, sizeof(SQLLEN))};
-    int deferred = t.ok && t.failed && nsets > 1 && stmt_is_dml(s) && azdo_session_defer_begin(session, s->vm);
+    deferred_tally t = {o, nsets, NULL, NULL, nsets, NULL};
+    int deferred = 0;
+    if (nsets > 1 && stmt_is_dml(s)) {
+        t.ok = calloc(nsets, sizeof(SQLLEN));
+        t.failed = calloc(nsets, sizeof(SQLLEN));
+        deferred = t.ok && t.failed && azdo_session_defer_begin(session, s->vm, tally_write, &t);
+    }
     run_sets_in_order(s, nsets, o, deferred);
     if (deferred) {
         pthread_mutex_lock(&s->dbc->cancel_lock);
@@ -591,8 +607,10 @@ static void run_sets(drv_stmt *s, SQLULEN nsets, set_outcomes *o)
         pthread_mutex_unlock(&s->dbc->cancel_lock);
         if (canceled)
             azdo_session_cancel(session); /* queued rows not sent yet stay unsent */
-        azdo_session_defer_end(session, tally_write, &t);
+        azdo_session_defer_end(session);
         settle_deferred(&t);
+        if (t.stop_state && strcmp(t.stop_state, "HYT00") == 0)
+            s->timed_out = 1;
     }
     free(t.ok);
     free(t.failed);
@@ -672,13 +690,19 @@ static const drv_diag_rec *failure_rec(const set_outcomes *o, size_t *k, SQLULEN
 {
     while (*k < o->ndiags && o->diags[*k].row < r)
         (*k)++;
-    if (*k >= o->ndiags || o->diags[*k].row != r || o->diags[*k].diag.n == 0)
-        return NULL;
-    const drv_diag *d = &o->diags[*k].diag;
-    for (int j = 0; j < d->n; j++)
-        if (strncmp(d->recs[j].state, "01", 2) != 0)
-            return &d->recs[j];
-    return &d->recs[0];
+    /* a row may have several entries (a step's warning, then its queued
+     * write's failure): the first error among them, else the first record */
+    const drv_diag_rec *first = NULL;
+    for (size_t e = *k; e < o->ndiags && o->diags[e].row == r; e++) {
+        const drv_diag *d = &o->diags[e].diag;
+        for (int j = 0; j < d->n; j++) {
+            if (strncmp(d->recs[j].state, "01", 2) != 0)
+                return &d->recs[j];
+            if (!first)
+                first = &d->recs[j];
+        }
+    }
+    return first;
 }
 
 static const char *strip_prefix(const char *msg)
@@ -868,8 +892,10 @@ static void post_summary(drv_stmt *s, SQLULEN nsets, const set_outcomes *o, SQLU
 
 static int cmp_set_diag(const void *a, const void *b)
 {
-    SQLULEN x = ((const set_diag *)a)->row, y = ((const set_diag *)b)->row;
-    return x < y ? -1 : x > y;
+    const set_diag *p = a, *q = b;
+    if (p->row != q->row)
+        return p->row < q->row ? -1 : 1;
+    return p->seq < q->seq ? -1 : p->seq > q->seq;
 }
 
 /* Phase 3: statuses, counts, diagnostics in set order, the return code. */

@@ -94,6 +94,10 @@ int stmt_step_timeout(drv_stmt *s, long timeout)
         s->timed_out = 0;
     }
     azdo_session_begin_statement(c->session, timeout);
+    /* begin_statement cleared the client's cancel flag; in an array whose
+     * writes are still in flight (params.c) a SQLCancel must keep stopping them */
+    if (s->batch_executing && s->cancel_requested)
+        azdo_session_cancel(c->session);
     pthread_mutex_unlock(&c->cancel_lock);
 
     if (timeout > 0) {

@@ -18,6 +18,10 @@
  * refresh), the pacing, the deadline and the throttle count. */
 typedef struct client_core {
     pthread_mutex_t lock;
+    /* held while the credentials are read, fetched or renewed (network and
+     * retry waits included): never under `lock`, so a token fetch on one
+     * thread cannot block setting the deadline or cancelling on another */
+    pthread_mutex_t auth_lock;
     char *base_url;
     char *project;
     char *api_version;
@@ -59,6 +63,7 @@ azdo_errkind azdo_client_new(const azdo_config *cfg, azdo_transport *transport, 
         return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
     }
     pthread_mutex_init(&k->lock, NULL);
+    pthread_mutex_init(&k->auth_lock, NULL);
     c->k = k;
     c->t = transport;
     k->clock = azdo_system_clock();
@@ -118,6 +123,7 @@ void azdo_client_free(azdo_client *c)
         azdo_auth_free(k->auth);
         azdo_trace_close(k->trace);
         pthread_mutex_destroy(&k->lock);
+        pthread_mutex_destroy(&k->auth_lock);
         free(k);
     }
     free(c);
@@ -211,9 +217,13 @@ static azdo_errkind wait_until(azdo_client *c, double until, const char *what, a
     double deadline = current_deadline(c, &dl_name);
     azdo_errkind rc = c->k->clock->sleep(c->k->clock, until - now, &c->k->cancel, deadline);
     if (rc == AZDO_ERR_CANCELLED)
-        return azdo_error_set(err, rc, "The statement was cancelled while waiting to retry %s", what);
-    if (rc == AZDO_ERR_TIMEOUT)
-        return azdo_error_set(err, rc, "The %s expired while waiting to retry %s", dl_name, what);
+        azdo_error_set(err, rc, "The statement was cancelled while waiting before %s", what);
+    else if (rc == AZDO_ERR_TIMEOUT)
+        azdo_error_set(err, rc, "The %s expired while waiting before %s", dl_name, what);
+    /* nothing is sent while waiting: a write that has to wait was either
+     * never sent or provably not processed (only those are retried) */
+    if (rc != AZDO_OK)
+        err->unsent = 1;
     return rc;
 }
 
@@ -281,19 +291,21 @@ static azdo_errkind auth_header_copy(azdo_client *c, double deadline, char **out
     *out = NULL;
     azdo_auth_io io = {c->t, c->k->clock, c->k->trace, &c->k->cancel, deadline};
     const char *h = NULL;
-    pthread_mutex_lock(&c->k->lock);
+    pthread_mutex_lock(&c->k->auth_lock);
     azdo_errkind rc = azdo_auth_header(c->k->auth, &io, &h, err);
     if (rc == AZDO_OK && !(*out = strdup(h)))
         rc = azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
-    pthread_mutex_unlock(&c->k->lock);
+    pthread_mutex_unlock(&c->k->auth_lock);
+    if (rc != AZDO_OK)
+        err->unsent = 1; /* the request itself never left */
     return rc;
 }
 
 static int auth_invalidate(azdo_client *c)
 {
-    pthread_mutex_lock(&c->k->lock);
+    pthread_mutex_lock(&c->k->auth_lock);
     int r = azdo_auth_invalidate(c->k->auth);
-    pthread_mutex_unlock(&c->k->lock);
+    pthread_mutex_unlock(&c->k->auth_lock);
     return r;
 }
 
@@ -600,6 +612,8 @@ static void write_query(const azdo_write_flags *f, char *q, size_t n)
  * (5xx) may have happened: say so rather than guess, and never resend it. */
 static void note_unknown_outcome(azdo_errkind rc, azdo_error *err, const char *tail)
 {
+    if (err->unsent)
+        return; /* it never reached the service */
     if (rc != AZDO_ERR_LINK && rc != AZDO_ERR_TIMEOUT && rc != AZDO_ERR_SERVER && rc != AZDO_ERR_PROTOCOL &&
         rc != AZDO_ERR_CANCELLED)
         return;
@@ -717,7 +731,7 @@ azdo_errkind azdo_client_add_comment(azdo_client *c, int64_t id, const char *tex
      * service provably did not process it */
     azdo_errkind rc = call(c, "POST", 1, path, "api-version=" AZDO_COMMENTS_API_VERSION, json, 0, what, out, err);
     free(json);
-    if (rc == AZDO_ERR_LINK || rc == AZDO_ERR_TIMEOUT || rc == AZDO_ERR_SERVER) {
+    if (!err->unsent && (rc == AZDO_ERR_LINK || rc == AZDO_ERR_TIMEOUT || rc == AZDO_ERR_SERVER)) {
         size_t len = strlen(err->message);
         const char *tail = "; the comment was sent but did not complete cleanly, so it MAY HAVE BEEN ADDED: "
                            "check before adding it again";

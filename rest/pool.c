@@ -187,6 +187,14 @@ void azdo_pool_wait_done(azdo_pool *p, const int *done)
     pthread_mutex_unlock(&p->lock);
 }
 
+int azdo_pool_is_done(azdo_pool *p, const int *done)
+{
+    pthread_mutex_lock(&p->lock);
+    int d = *done;
+    pthread_mutex_unlock(&p->lock);
+    return d;
+}
+
 int azdo_pool_parallel(azdo_pool *p)
 {
     return p->max > 1 && azdo_client_can_fork(p->c);

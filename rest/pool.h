@@ -38,6 +38,8 @@ void azdo_pool_submit(azdo_pool *p, azdo_job_fn fn, void *arg);
  * wait for that one job with azdo_pool_wait_done. */
 void azdo_pool_submit_tracked(azdo_pool *p, azdo_job_fn fn, void *arg, int *done);
 void azdo_pool_wait_done(azdo_pool *p, const int *done);
+/* Has that job finished?  (Reads the flag under the pool's lock.) */
+int azdo_pool_is_done(azdo_pool *p, const int *done);
 
 /* 1 when jobs can really run side by side (max > 1 and the transport can be
  * cloned); 0 when submit runs every job inline. */

@@ -77,24 +77,25 @@ long azdo_session_statement_writes(const azdo_session *s);
  *
  * azdo_session_defer_begin: before the sets of an array run through vm.
  *   When vm writes WorkItems directly and nothing else (not the Tasks view,
- *   whose trigger reads back each new item) and MaxConcurrency > 1, returns
- *   1: from now on each row's create/update/delete is queued and sent with
- *   up to MaxConcurrency requests in flight, while the next sets run; a
- *   step succeeds once its writes are queued.  Otherwise returns 0 and
- *   nothing changes.
+ *   whose trigger reads back each new item), MaxConcurrency > 1 and the
+ *   transport can run requests side by side, returns 1: from now on each
+ *   row's create/update/delete is queued and sent with up to MaxConcurrency
+ *   requests in flight, while the next sets run; a step succeeds once its
+ *   writes are queued.  Each write's outcome reaches fn(ctx, tag, err) on
+ *   this thread as soon as it is known (during later steps, or at the end),
+ *   in no particular order: err NULL when it was written, else why not (the
+ *   same errors a step reports).  Otherwise returns 0 and nothing changes.
  * azdo_session_defer_tag: the set the following steps belong to.
- * azdo_session_defer_end: waits for every queued write and calls
- *   fn(ctx, tag, err) for each, in the order they were queued: err NULL
- *   when it was written, else why not (the same errors a step reports).
- *   Sets sqlite3_last_insert_rowid to the last created item.  Returns the
- *   most writes that were in flight at once.
+ * azdo_session_defer_end: waits for the writes still in flight and reports
+ *   them; sets sqlite3_last_insert_rowid to the last row's created item (or
+ *   leaves what it was before the array when none was created).
  * Reads during the array (an UPDATE's WHERE) first wait for queued writes
  * they could see, so every set sees what the sets before it wrote.
  */
 typedef void (*azdo_defer_outcome_fn)(void *ctx, long tag, const azdo_error *err);
-int azdo_session_defer_begin(azdo_session *s, sqlite3_stmt *vm);
+int azdo_session_defer_begin(azdo_session *s, sqlite3_stmt *vm, azdo_defer_outcome_fn fn, void *ctx);
 void azdo_session_defer_tag(azdo_session *s, long tag);
-int azdo_session_defer_end(azdo_session *s, azdo_defer_outcome_fn fn, void *ctx);
+void azdo_session_defer_end(azdo_session *s);
 
 /* Display name of the authenticated user (for SQL_USER_NAME), or "". */
 const char *azdo_session_user(const azdo_session *s);

@@ -36,6 +36,8 @@ struct azdo_session {
     int tracking;
     int writes_workitems; /* writes WorkItems itself */
     int writes_other;     /* writes something else, or through a trigger */
+    struct defer_report_ctx { azdo_defer_outcome_fn fn; void *ctx; } report; /* the array's outcome callback */
+    sqlite3_int64 rowid_before; /* last_insert_rowid when the array began */
 };
 
 static const char *ftype_name(azdo_ftype t)
@@ -307,12 +309,24 @@ static int writes_only_workitems(azdo_session *s, sqlite3_stmt *vm)
     return rc == SQLITE_OK && s->writes_workitems && !s->writes_other;
 }
 
-int azdo_session_defer_begin(azdo_session *s, sqlite3_stmt *vm)
+static void report_write(void *ctx, const azdo_write *w)
+{
+    struct defer_report_ctx *r = ctx;
+    r->fn(r->ctx, w->tag, w->rc == AZDO_OK ? NULL : &w->err);
+}
+
+int azdo_session_defer_begin(azdo_session *s, sqlite3_stmt *vm, azdo_defer_outcome_fn fn, void *ctx)
 {
     if (s->env.writeq || s->max_concurrency <= 1 || !writes_only_workitems(s, vm))
         return 0;
-    s->env.writeq = azdo_writeq_new(s->client, s->max_concurrency);
+    azdo_pool *pool = azdo_vtab_pool(&s->env);
+    if (!pool || !azdo_pool_parallel(pool))
+        return 0;
+    s->report.fn = fn;
+    s->report.ctx = ctx;
+    s->env.writeq = azdo_writeq_new(s->client, pool, report_write, &s->report);
     s->env.write_tag = -1;
+    s->rowid_before = sqlite3_last_insert_rowid(s->db);
     return s->env.writeq != NULL;
 }
 
@@ -321,32 +335,15 @@ void azdo_session_defer_tag(azdo_session *s, long tag)
     s->env.write_tag = tag;
 }
 
-typedef struct defer_report {
-    azdo_defer_outcome_fn fn;
-    void *ctx;
-    int64_t last_created;
-} defer_report;
-
-static void report_write(void *ctx, const azdo_write *w)
-{
-    defer_report *r = ctx;
-    if (w->rc == AZDO_OK && w->kind == AZDO_WRITE_CREATE)
-        r->last_created = w->new_id;
-    r->fn(r->ctx, w->tag, w->rc == AZDO_OK ? NULL : &w->err);
-}
-
-int azdo_session_defer_end(azdo_session *s, azdo_defer_outcome_fn fn, void *ctx)
+void azdo_session_defer_end(azdo_session *s)
 {
     if (!s->env.writeq)
-        return 0;
-    defer_report r = {fn, ctx, 0};
-    int peak = azdo_writeq_peak(s->env.writeq);
-    azdo_writeq_finish(s->env.writeq, report_write, &r);
+        return;
+    int64_t last = azdo_writeq_finish(s->env.writeq);
     s->env.writeq = NULL;
     s->env.write_tag = -1;
-    if (r.last_created > 0)
-        sqlite3_set_last_insert_rowid(s->db, r.last_created);
-    return peak;
+    /* the steps inserted nothing SQLite saw: the last created item, or what was there before */
+    sqlite3_set_last_insert_rowid(s->db, last > 0 ? last : s->rowid_before);
 }
 
 void azdo_session_close(azdo_session *s)
@@ -354,10 +351,10 @@ void azdo_session_close(azdo_session *s)
     if (!s)
         return;
     if (s->env.writeq) /* an array interrupted by a disconnect: let its writes land */
-        azdo_writeq_finish(s->env.writeq, NULL, NULL);
+        azdo_writeq_finish(s->env.writeq);
     if (s->db)
         sqlite3_close_v2(s->db); /* closes the cursors, whose reads use the pool */
-    azdo_pool_free(s->env.read_pool);
+    azdo_pool_free(s->env.pool);
     azdo_schema_free(s->schema);
     azdo_client_free(s->client);
     free(s->base_url);

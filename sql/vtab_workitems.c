@@ -544,9 +544,7 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
         }
         if (!c->fq) {
             azdo_vtab_env *env = vt->env;
-            if (!env->read_pool && env->max_concurrency > 1)
-                env->read_pool = azdo_pool_new(env->client, env->max_concurrency);
-            c->fq = azdo_fetchq_new(env->client, env->read_pool, c->src, (const char *const *)c->fields,
+            c->fq = azdo_fetchq_new(env->client, azdo_vtab_pool(env), c->src, (const char *const *)c->fields,
                                     c->all_fields ? 0 : c->nfields);
             if (!c->fq)
                 return SQLITE_NOMEM;
@@ -1097,6 +1095,13 @@ static void flush_if_queued(azdo_vtab_env *env, int64_t id)
         azdo_writeq_flush_for(env->writeq, &id, 1);
 }
 
+azdo_pool *azdo_vtab_pool(azdo_vtab_env *env)
+{
+    if (!env->pool && env->max_concurrency > 1)
+        env->pool = azdo_pool_new(env->client, env->max_concurrency);
+    return env->pool;
+}
+
 /* Sends w now, or queues it during a parameter array (writeq.h); takes w. */
 static int dispatch_write(wi_vtab *vt, azdo_write *w, sqlite_int64 *rowid)
 {
@@ -1321,6 +1326,7 @@ static int wi_update(sqlite3_vtab *v, int argc, sqlite3_value **argv, sqlite_int
     w->has_rev = has_rev > 0;
     w->want_rev = want_rev;
     w->flags = env->flags;
+    w->links = parent_set;
     rc = dispatch_write(vt, w, rowid);
 done:
     free(patch_text);

@@ -40,12 +40,17 @@ typedef struct azdo_vtab_env {
      * to this queue, tagged with the current set, instead of running now */
     struct azdo_writeq *writeq;
     long write_tag;
-    /* reads: batches of one query fetched MaxConcurrency at a time
-     * (fetchq.h) on this pool, made at the first read and kept (with its
-     * workers' keep-alive connections) until the session closes */
+    /* MaxConcurrency requests at a time: a query's batches (fetchq.h) and a
+     * parameter array's writes (writeq.h) run on this pool, made when first
+     * needed and kept (with its workers' keep-alive connections) until the
+     * session closes */
     int max_concurrency;
-    struct azdo_pool *read_pool;
+    struct azdo_pool *pool;
 } azdo_vtab_env;
+
+/* The session's pool (made on first use); NULL with MaxConcurrency 1 or
+ * when out of memory (callers then run requests one at a time). */
+struct azdo_pool *azdo_vtab_pool(azdo_vtab_env *env);
 
 /* Registers the "azdo" module on db; env must outlive db. */
 int azdo_vtab_register(sqlite3 *db, azdo_vtab_env *env);

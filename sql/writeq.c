@@ -1,6 +1,5 @@
 /* writeq.c — see writeq.h. */
 #include "writeq.h"
-#include "../rest/pool.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -46,8 +45,10 @@ void azdo_write_run(azdo_client *c, azdo_write *w)
     cJSON *answer = NULL;
     azdo_error_clear(&w->err);
     w->rc = azdo_client_check_go(c, write_what(w), &w->err);
-    if (w->rc != AZDO_OK)
+    if (w->rc != AZDO_OK) {
+        w->err.unsent = 1;
         return;
+    }
     switch (w->kind) {
     case AZDO_WRITE_DELETE:
         w->rc = azdo_client_delete(c, w->id, w->destroy, &w->err);
@@ -77,22 +78,26 @@ void azdo_write_run(azdo_client *c, azdo_write *w)
 /* ---- the queue --------------------------------------------------------------- */
 
 struct azdo_writeq {
-    azdo_pool *pool;
-    azdo_write **items; /* in submission order; the pool's jobs point at them */
+    azdo_client *c;
+    azdo_pool *pool;        /* NULL: run each write at once */
+    azdo_write_done_fn fn;
+    void *ctx;
+    azdo_write **pending;   /* submitted, not reported yet (any order) */
     size_t n, cap;
-    size_t flushed;     /* items[0 .. flushed) are known to be finished */
+    unsigned long seq;
+    unsigned long last_created_seq;
+    int64_t last_created;
 };
 
-azdo_writeq *azdo_writeq_new(azdo_client *c, int max)
+azdo_writeq *azdo_writeq_new(azdo_client *c, azdo_pool *pool, azdo_write_done_fn fn, void *ctx)
 {
     azdo_writeq *q = calloc(1, sizeof *q);
     if (!q)
         return NULL;
-    q->pool = azdo_pool_new(c, max);
-    if (!q->pool) {
-        free(q);
-        return NULL;
-    }
+    q->c = c;
+    q->pool = pool;
+    q->fn = fn;
+    q->ctx = ctx;
     return q;
 }
 
@@ -101,37 +106,77 @@ static void run_job(azdo_client *c, void *arg)
     azdo_write_run(c, arg);
 }
 
+/* Reports and frees pending[i] (which has run), keeping the rest. */
+static void retire(azdo_writeq *q, size_t i)
+{
+    azdo_write *w = q->pending[i];
+    if (w->rc == AZDO_OK && w->kind == AZDO_WRITE_CREATE && w->seq >= q->last_created_seq) {
+        q->last_created_seq = w->seq;
+        q->last_created = w->new_id;
+    }
+    if (q->fn)
+        q->fn(q->ctx, w);
+    azdo_write_free(w);
+    q->pending[i] = q->pending[--q->n];
+}
+
+/* Reports every write that has finished; the rest stay pending. */
+static void retire_finished(azdo_writeq *q)
+{
+    for (size_t i = 0; i < q->n;) {
+        if (!q->pool || azdo_pool_is_done(q->pool, &q->pending[i]->done))
+            retire(q, i); /* pending[i] now holds another write: look at it again */
+        else
+            i++;
+    }
+}
+
 int azdo_writeq_submit(azdo_writeq *q, azdo_write *w)
 {
+    retire_finished(q);
     if (q->n == q->cap) {
         size_t cap = q->cap ? q->cap * 2 : 64;
-        azdo_write **v = realloc(q->items, cap * sizeof *v);
+        azdo_write **v = realloc(q->pending, cap * sizeof *v);
         if (!v)
             return -1;
-        q->items = v;
+        q->pending = v;
         q->cap = cap;
     }
-    q->items[q->n++] = w;
-    azdo_pool_submit(q->pool, run_job, w);
+    w->seq = ++q->seq;
+    q->pending[q->n++] = w;
+    if (q->pool) {
+        azdo_pool_submit_tracked(q->pool, run_job, w, &w->done);
+    } else {
+        azdo_write_run(q->c, w);
+        w->done = 1;
+    }
     return 0;
 }
 
 static void flush(azdo_writeq *q)
 {
-    azdo_pool_wait(q->pool);
-    q->flushed = q->n;
+    while (q->n > 0) {
+        if (q->pool)
+            azdo_pool_wait_done(q->pool, &q->pending[q->n - 1]->done);
+        retire(q, q->n - 1);
+    }
 }
 
 void azdo_writeq_flush_for(azdo_writeq *q, const int64_t *ids, size_t n)
 {
-    if (q->flushed == q->n)
+    retire_finished(q);
+    if (q->n == 0)
         return;
     if (!ids) {
         flush(q);
         return;
     }
-    for (size_t i = q->flushed; i < q->n; i++) {
-        const azdo_write *w = q->items[i];
+    for (size_t i = 0; i < q->n; i++) {
+        const azdo_write *w = q->pending[i];
+        if (w->links) {
+            flush(q); /* a link's other end got a new revision too */
+            return;
+        }
         if (w->kind == AZDO_WRITE_CREATE)
             continue; /* a new item's id is unknown to the reader until it exists */
         for (size_t k = 0; k < n; k++)
@@ -142,21 +187,18 @@ void azdo_writeq_flush_for(azdo_writeq *q, const int64_t *ids, size_t n)
     }
 }
 
-void azdo_writeq_finish(azdo_writeq *q, void (*fn)(void *ctx, const azdo_write *w), void *ctx)
+size_t azdo_writeq_pending(const azdo_writeq *q)
 {
-    if (!q)
-        return;
-    azdo_pool_free(q->pool); /* waits for every write */
-    for (size_t i = 0; i < q->n; i++) {
-        if (fn)
-            fn(ctx, q->items[i]);
-        azdo_write_free(q->items[i]);
-    }
-    free(q->items);
-    free(q);
+    return q ? q->n : 0;
 }
 
-int azdo_writeq_peak(azdo_writeq *q)
+int64_t azdo_writeq_finish(azdo_writeq *q)
 {
-    return q ? azdo_pool_peak(q->pool) : 0;
+    if (!q)
+        return 0;
+    flush(q);
+    int64_t last = q->last_created;
+    free(q->pending);
+    free(q);
+    return last;
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "../rest/client.h"
+#include "../rest/pool.h"
 
 typedef enum { AZDO_WRITE_CREATE, AZDO_WRITE_UPDATE, AZDO_WRITE_DELETE } azdo_write_kind;
 
@@ -34,11 +35,15 @@ typedef struct azdo_write {
     int has_rev;           /* update: the patch tests /rev = want_rev */
     int64_t want_rev;
     int destroy;           /* delete: for good (DeleteMode=Destroy) */
+    int links;             /* the patch adds or removes a relation: the other end changes too */
     azdo_write_flags flags;
     /* outcome, set by azdo_write_run */
     azdo_errkind rc;
     azdo_error err;
     int64_t new_id;        /* create: the id Azure DevOps assigned */
+    /* queue bookkeeping */
+    int done;              /* set by the pool once the write ran */
+    unsigned long seq;     /* submission order */
 } azdo_write;
 
 /* Frees the write and what it owns; NULL is a no-op. */
@@ -52,8 +57,16 @@ void azdo_write_run(azdo_client *c, azdo_write *w);
 
 typedef struct azdo_writeq azdo_writeq;
 
-/* A queue sending up to max writes at once; NULL on allocation failure. */
-azdo_writeq *azdo_writeq_new(azdo_client *c, int max);
+/* Called on the queue's owner thread once a write has run (in no
+ * particular order); w is freed right after. */
+typedef void (*azdo_write_done_fn)(void *ctx, const azdo_write *w);
+
+/* A queue sending its writes on pool (the connection's, shared with reads;
+ * NULL: each write runs at once on c).  fn receives every outcome, from
+ * azdo_writeq_submit, _flush_for or _finish; the queue keeps only the
+ * writes not reported yet, so memory follows the requests in flight, not
+ * the size of the array.  NULL on allocation failure. */
+azdo_writeq *azdo_writeq_new(azdo_client *c, azdo_pool *pool, azdo_write_done_fn fn, void *ctx);
 
 /* Takes w over and starts it (perhaps at once on this thread when no worker
  * can run).  Returns 0, or -1 when out of memory: w is not taken, and the
@@ -61,15 +74,17 @@ azdo_writeq *azdo_writeq_new(azdo_client *c, int max);
 int azdo_writeq_submit(azdo_writeq *q, azdo_write *w);
 
 /* Waits for the writes in flight if a read could see one of them: ids NULL
- * (the read is not bound to ids) and any write is unflushed, or one of the
- * n ids has an unflushed update or delete. */
+ * (the read is not bound to ids), or one of the n ids has a pending update
+ * or delete, or a pending write changes a link (whose other end is unknown
+ * here). */
 void azdo_writeq_flush_for(azdo_writeq *q, const int64_t *ids, size_t n);
 
-/* Waits for every write, calls fn(ctx, w) for each in submission order,
- * then frees the queue and the writes. */
-void azdo_writeq_finish(azdo_writeq *q, void (*fn)(void *ctx, const azdo_write *w), void *ctx);
+/* Writes submitted and not reported yet (tests: memory stays bounded). */
+size_t azdo_writeq_pending(const azdo_writeq *q);
 
-/* The most writes that were in flight at once. */
-int azdo_writeq_peak(azdo_writeq *q);
+/* Waits for every write, reports the ones not reported yet, frees the
+ * queue.  Returns the id of the last (in submission order) created item,
+ * 0 when none was created. */
+int64_t azdo_writeq_finish(azdo_writeq *q);
 
 #endif

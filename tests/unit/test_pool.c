@@ -242,7 +242,7 @@ static azdo_write *new_create(long tag)
 }
 
 typedef struct seen {
-    long tags[64];
+    int count[64]; /* reports per tag */
     int ok[64];
     int64_t ids[64];
     int n;
@@ -251,37 +251,45 @@ typedef struct seen {
 static void collect(void *ctx, const azdo_write *w)
 {
     seen *s = ctx;
-    s->tags[s->n] = w->tag;
-    s->ok[s->n] = w->rc == AZDO_OK;
-    s->ids[s->n] = w->new_id;
+    s->count[w->tag]++;
+    s->ok[w->tag] = w->rc == AZDO_OK;
+    s->ids[w->tag] = w->new_id;
     s->n++;
 }
 
-static void writeq_reports_every_write_in_order(void **state)
+static void writeq_reports_every_write_once(void **state)
 {
     (void)state;
     shared sh;
     shared_init(&sh, 1);
     sh.fail_nth = 4;
     azdo_client *c = client_for(&sh);
-    azdo_writeq *q = azdo_writeq_new(c, 4);
-    for (long i = 0; i < 12; i++)
-        assert_int_equal(azdo_writeq_submit(q, new_create(i)), 0);
+    azdo_pool *p = azdo_pool_new(c, 4);
     seen s;
     memset(&s, 0, sizeof s);
-    azdo_writeq_finish(q, collect, &s);
-    assert_int_equal(s.n, 12);
-    int failures = 0;
-    for (int i = 0; i < 12; i++) {
-        assert_int_equal(s.tags[i], i); /* submission order, whatever order they ran in */
+    azdo_writeq *q = azdo_writeq_new(c, p, collect, &s);
+    for (long i = 0; i < 40; i++) {
+        assert_int_equal(azdo_writeq_submit(q, new_create(i)), 0);
+        /* reported writes are freed as the array goes: memory follows the requests in flight */
+        assert_true(azdo_writeq_pending(q) <= 3 * 4 + 1);
+    }
+    int64_t last = azdo_writeq_finish(q);
+    assert_int_equal(s.n, 40);
+    int failures = 0, last_ok = -1;
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(s.count[i], 1); /* each write reported exactly once */
         if (!s.ok[i])
             failures++;
-        else
+        else {
             assert_true(s.ids[i] > 1000);
+            last_ok = i;
+        }
     }
     assert_int_equal(failures, 1);
-    assert_int_equal(sh.sent, 12); /* a rule error is not retried */
+    assert_int_equal(last, s.ids[last_ok]); /* the last row's new item, not the last to finish */
+    assert_int_equal(sh.sent, 40);           /* a rule error is not retried */
     assert_true(sh.peak >= 2 && sh.peak <= 4);
+    azdo_pool_free(p);
     azdo_client_free(c);
 }
 
@@ -301,31 +309,54 @@ static void write_not_sent_after_cancel(void **state)
     azdo_client_free(c);
 }
 
-static void flush_for_waits_only_for_named_ids(void **state)
+static azdo_write *new_update(int64_t id, int links)
+{
+    azdo_write *u = calloc(1, sizeof *u);
+    u->kind = AZDO_WRITE_UPDATE;
+    u->id = id;
+    u->links = links;
+    u->patch = strdup("[]");
+    return u;
+}
+
+static int in_flight(shared *sh)
+{
+    pthread_mutex_lock(&sh->lock);
+    int n = sh->in_flight;
+    pthread_mutex_unlock(&sh->lock);
+    return n;
+}
+
+static void flush_for_waits_for_what_a_read_can_see(void **state)
 {
     (void)state;
     shared sh;
     shared_init(&sh, 1);
     azdo_client *c = client_for(&sh);
-    azdo_writeq *q = azdo_writeq_new(c, 2);
-    azdo_write *u = calloc(1, sizeof *u);
-    u->kind = AZDO_WRITE_UPDATE;
-    u->id = 42;
-    u->patch = strdup("[]");
-    assert_int_equal(azdo_writeq_submit(q, u), 0);
-    int64_t other = 7, same = 42;
-    azdo_writeq_flush_for(q, &other, 1); /* may return at once: 7 is not queued */
-    azdo_writeq_flush_for(q, &same, 1);  /* must wait for the update of 42 */
-    pthread_mutex_lock(&sh.lock);
-    int sent = sh.sent, in_flight = sh.in_flight;
-    pthread_mutex_unlock(&sh.lock);
-    assert_int_equal(sent, 1);
-    assert_int_equal(in_flight, 0);
+    azdo_pool *p = azdo_pool_new(c, 2);
     seen s;
     memset(&s, 0, sizeof s);
-    azdo_writeq_finish(q, collect, &s);
-    assert_int_equal(s.n, 1);
-    assert_int_equal(s.ok[0], 1);
+    azdo_writeq *q = azdo_writeq_new(c, p, collect, &s);
+    int64_t other = 7, same = 42;
+
+    assert_int_equal(azdo_writeq_submit(q, new_update(42, 0)), 0);
+    azdo_writeq_flush_for(q, &same, 1); /* must wait for the update of 42 */
+    assert_int_equal(in_flight(&sh), 0);
+    assert_int_equal(azdo_writeq_pending(q), 0);
+
+    /* a write that changes a link changes its other end too: any read waits */
+    assert_int_equal(azdo_writeq_submit(q, new_update(42, 1)), 0);
+    azdo_writeq_flush_for(q, &other, 1);
+    assert_int_equal(in_flight(&sh), 0);
+    assert_int_equal(azdo_writeq_pending(q), 0);
+
+    /* an unrelated id does not wait (the write may still be running) */
+    assert_int_equal(azdo_writeq_submit(q, new_update(42, 0)), 0);
+    azdo_writeq_flush_for(q, &other, 1);
+    azdo_writeq_finish(q);
+    assert_int_equal(s.n, 3);
+    assert_int_equal(sh.sent, 3);
+    azdo_pool_free(p);
     azdo_client_free(c);
 }
 
@@ -336,9 +367,9 @@ int main(void)
         cmocka_unit_test(pool_runs_inline_without_clones),
         cmocka_unit_test(pool_max_one_is_sequential),
         cmocka_unit_test(pool_throttle_halves_limit),
-        cmocka_unit_test(writeq_reports_every_write_in_order),
+        cmocka_unit_test(writeq_reports_every_write_once),
         cmocka_unit_test(write_not_sent_after_cancel),
-        cmocka_unit_test(flush_for_waits_only_for_named_ids),
+        cmocka_unit_test(flush_for_waits_for_what_a_read_can_see),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
