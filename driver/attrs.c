@@ -8,7 +8,20 @@
  * 01S02; HY092 for attributes we do not know, HY024 for bad values.
  * LOGIN_TIMEOUT (seconds, 0 = none) bounds the whole connect (connect.c hands
  * it to the session as login_timeout_s); QUERY_TIMEOUT bounds each execute
- * and fetch call (stmt.c).
+ * and fetch call (stmt.c).  CONNECTION_TIMEOUT is kept and read back: no
+ * request other than a query's or the login's goes to the service, and those
+ * two have their own timeouts.
+ *
+ * ACCESS_MODE = SQL_MODE_READ_ONLY makes the connection write nothing: the
+ * session database runs with SQLite's `PRAGMA query_only`, so INSERT, UPDATE
+ * and DELETE on WorkItems, WorkItemComments and Tasks — and on local tables,
+ * and CREATE — fail when executed (25000, diag.c).  The pragma is applied
+ * when the attribute is set and again when a statement is allocated, which
+ * covers a mode chosen before connecting.
+ *
+ * Cursors are forward-only, read-only, not scrollable and insensitive; asking
+ * for anything else substitutes that with 01S02, and reading the attribute
+ * back gives the value in force.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -72,6 +85,14 @@ SQLRETURN drv_get_env_attr(drv_env *e, SQLINTEGER attr, SQLPOINTER val, SQLINTEG
 
 /* ---- connection ------------------------------------------------------------- */
 
+int dbc_apply_access_mode(drv_dbc *c)
+{
+    if (!c->session)
+        return 0;
+    const char *sql = c->access_mode == SQL_MODE_READ_ONLY ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0";
+    return sqlite3_exec(azdo_session_db(c->session), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 int drv_connect_attr_is_string(SQLINTEGER attr)
 {
     return attr == SQL_ATTR_CURRENT_CATALOG || attr == SQL_ATTR_TRACEFILE ||
@@ -98,6 +119,8 @@ SQLRETURN drv_set_connect_attr(drv_dbc *c, SQLINTEGER attr, SQLPOINTER val, SQLI
         if (v != SQL_MODE_READ_WRITE && v != SQL_MODE_READ_ONLY)
             return diag_err(&c->h.diag, "HY024", "Invalid value for SQL_ATTR_ACCESS_MODE");
         c->access_mode = (SQLUINTEGER)v;
+        if (dbc_apply_access_mode(c) != 0)
+            return diag_err(&c->h.diag, "HY000", "Cannot change the access mode of the session database");
         return SQL_SUCCESS;
     case SQL_ATTR_TXN_ISOLATION:
         if (v != SQL_TXN_READ_UNCOMMITTED && v != SQL_TXN_READ_COMMITTED &&
@@ -244,20 +267,35 @@ SQLRETURN drv_set_stmt_attr(drv_stmt *s, SQLINTEGER attr, SQLPOINTER val, SQLINT
         }
         return SQL_SUCCESS;
     case SQL_ATTR_CURSOR_TYPE:
+        if (v != SQL_CURSOR_FORWARD_ONLY && v != SQL_CURSOR_STATIC && v != SQL_CURSOR_KEYSET_DRIVEN &&
+            v != SQL_CURSOR_DYNAMIC)
+            return diag_err(d, "HY024", "Invalid value for SQL_ATTR_CURSOR_TYPE");
         if (v != SQL_CURSOR_FORWARD_ONLY)
-            return diag_warn(d, "01S02", "Option value changed: only forward-only cursors are supported");
+            return diag_warn(d, "01S02", "Option value changed: only forward-only cursors are supported, "
+                                         "SQL_ATTR_CURSOR_TYPE is SQL_CURSOR_FORWARD_ONLY");
         return SQL_SUCCESS;
     case SQL_ATTR_CONCURRENCY:
+        if (v != SQL_CONCUR_READ_ONLY && v != SQL_CONCUR_LOCK && v != SQL_CONCUR_ROWVER &&
+            v != SQL_CONCUR_VALUES)
+            return diag_err(d, "HY024", "Invalid value for SQL_ATTR_CONCURRENCY");
         if (v != SQL_CONCUR_READ_ONLY)
-            return diag_warn(d, "01S02", "Option value changed: cursors are read-only");
+            return diag_warn(d, "01S02", "Option value changed: cursors are read-only, SQL_ATTR_CONCURRENCY "
+                                         "is SQL_CONCUR_READ_ONLY");
         return SQL_SUCCESS;
     case SQL_ATTR_CURSOR_SCROLLABLE:
+        if (v != SQL_NONSCROLLABLE && v != SQL_SCROLLABLE)
+            return diag_err(d, "HY024", "Invalid value for SQL_ATTR_CURSOR_SCROLLABLE");
         if (v != SQL_NONSCROLLABLE)
-            return diag_err(d, "HYC00", "Scrollable cursors are not supported");
+            return diag_warn(d, "01S02", "Option value changed: cursors are forward-only, "
+                                         "SQL_ATTR_CURSOR_SCROLLABLE is SQL_NONSCROLLABLE");
         return SQL_SUCCESS;
     case SQL_ATTR_CURSOR_SENSITIVITY:
+        if (v != SQL_UNSPECIFIED && v != SQL_INSENSITIVE && v != SQL_SENSITIVE)
+            return diag_err(d, "HY024", "Invalid value for SQL_ATTR_CURSOR_SENSITIVITY");
+        /* a forward-only cursor over rows read once: changes made meanwhile are not seen */
         if (v == SQL_SENSITIVE)
-            return diag_err(d, "HYC00", "Sensitive cursors are not supported");
+            return diag_warn(d, "01S02", "Option value changed: cursors do not see changes made after "
+                                         "they were opened, SQL_ATTR_CURSOR_SENSITIVITY is SQL_INSENSITIVE");
         return SQL_SUCCESS;
     case SQL_ATTR_RETRIEVE_DATA:
         if (v != SQL_RD_ON)
@@ -306,10 +344,7 @@ SQLRETURN drv_set_stmt_attr(drv_stmt *s, SQLINTEGER attr, SQLPOINTER val, SQLINT
         return SQL_SUCCESS;
     case SQL_ATTR_APP_ROW_DESC:
     case SQL_ATTR_APP_PARAM_DESC:
-        /* Setting back the implicit descriptor (or NULL) is a no-op; explicit ones come later. */
-        if (val == NULL || val == (attr == SQL_ATTR_APP_ROW_DESC ? (void *)&s->ard : (void *)&s->apd))
-            return SQL_SUCCESS;
-        return diag_err(d, "HYC00", "Explicitly allocated descriptors are not supported yet");
+        return drv_use_app_desc(s, attr, val);
     case SQL_ATTR_IMP_ROW_DESC:
     case SQL_ATTR_IMP_PARAM_DESC:
         return diag_err(d, "HY017", "Invalid use of an automatically allocated descriptor handle");
@@ -328,8 +363,8 @@ SQLRETURN drv_get_stmt_attr(drv_stmt *s, SQLINTEGER attr, SQLPOINTER val, SQLINT
     SQLULEN v;
     void *p;
     switch (attr) {
-    case SQL_ATTR_APP_ROW_DESC: p = &s->ard; goto pointer;
-    case SQL_ATTR_APP_PARAM_DESC: p = &s->apd; goto pointer;
+    case SQL_ATTR_APP_ROW_DESC: p = s->ard_ext ? s->ard_ext : &s->ard; goto pointer;
+    case SQL_ATTR_APP_PARAM_DESC: p = s->apd_ext ? s->apd_ext : &s->apd; goto pointer;
     case SQL_ATTR_IMP_ROW_DESC: p = &s->ird; goto pointer;
     case SQL_ATTR_IMP_PARAM_DESC: p = &s->ipd; goto pointer;
     case SQL_ATTR_ROW_BIND_OFFSET_PTR: p = s->bind_offset_ptr; goto pointer;

@@ -17,6 +17,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Application buffers need not be aligned for their C type: pyodbc's
+ * fast_executemany packs a parameter row without padding, and a row-wise
+ * bound row may be packed too.  Every fixed-size value is read from or
+ * written to them through memcpy (what a plain load or store compiles to
+ * where that is allowed, and no undefined behaviour where it is not). */
+#define LOAD(type, ptr) load_##type(ptr)
+#define DEF_LOAD(type)                                  \
+    static inline type load_##type(const void *p)      \
+    {                                                   \
+        type v;                                         \
+        memcpy(&v, p, sizeof v);                        \
+        return v;                                       \
+    }
+DEF_LOAD(SQLINTEGER)
+DEF_LOAD(SQLUINTEGER)
+DEF_LOAD(SQLSMALLINT)
+DEF_LOAD(SQLUSMALLINT)
+DEF_LOAD(SQLBIGINT)
+DEF_LOAD(SQLUBIGINT)
+DEF_LOAD(SQLDOUBLE)
+DEF_LOAD(SQLREAL)
+DEF_LOAD(SQL_TIMESTAMP_STRUCT)
+DEF_LOAD(SQL_DATE_STRUCT)
+DEF_LOAD(SQL_TIME_STRUCT)
+#define STORE(type, target, value)          \
+    do {                                    \
+        type v_ = (value);                  \
+        memcpy((target), &v_, sizeof v_);   \
+    } while (0)
 #include <strings.h>
 
 #include "utf16.h"
@@ -484,22 +514,22 @@ cv_rc cv_to_fixed(const cv_value *v, SQLSMALLINT ctype, void *target)
     case SQL_C_SLONG: case SQL_C_LONG:
         if ((rc = integer_candidate(v, &c)) || (rc = check_signed(&c, 32, &s), cv_rc_is_error(rc)))
             return rc;
-        *(SQLINTEGER *)target = (SQLINTEGER)s;
+        STORE(SQLINTEGER, target, (SQLINTEGER)s);
         return rc;
     case SQL_C_ULONG:
         if ((rc = integer_candidate(v, &c)) || (rc = check_unsigned(&c, UINT32_MAX, &u), cv_rc_is_error(rc)))
             return rc;
-        *(SQLUINTEGER *)target = (SQLUINTEGER)u;
+        STORE(SQLUINTEGER, target, (SQLUINTEGER)u);
         return rc;
     case SQL_C_SSHORT: case SQL_C_SHORT:
         if ((rc = integer_candidate(v, &c)) || (rc = check_signed(&c, 16, &s), cv_rc_is_error(rc)))
             return rc;
-        *(SQLSMALLINT *)target = (SQLSMALLINT)s;
+        STORE(SQLSMALLINT, target, (SQLSMALLINT)s);
         return rc;
     case SQL_C_USHORT:
         if ((rc = integer_candidate(v, &c)) || (rc = check_unsigned(&c, UINT16_MAX, &u), cv_rc_is_error(rc)))
             return rc;
-        *(SQLUSMALLINT *)target = (SQLUSMALLINT)u;
+        STORE(SQLUSMALLINT, target, (SQLUSMALLINT)u);
         return rc;
     case SQL_C_STINYINT: case SQL_C_TINYINT:
         if ((rc = integer_candidate(v, &c)) || (rc = check_signed(&c, 8, &s), cv_rc_is_error(rc)))
@@ -514,12 +544,12 @@ cv_rc cv_to_fixed(const cv_value *v, SQLSMALLINT ctype, void *target)
     case SQL_C_SBIGINT:
         if ((rc = integer_candidate(v, &c)) || (rc = check_signed(&c, 64, &s), cv_rc_is_error(rc)))
             return rc;
-        *(SQLBIGINT *)target = (SQLBIGINT)s;
+        STORE(SQLBIGINT, target, (SQLBIGINT)s);
         return rc;
     case SQL_C_UBIGINT:
         if ((rc = integer_candidate(v, &c)) || (rc = check_unsigned(&c, UINT64_MAX, &u), cv_rc_is_error(rc)))
             return rc;
-        *(SQLUBIGINT *)target = (SQLUBIGINT)u;
+        STORE(SQLUBIGINT, target, (SQLUBIGINT)u);
         return rc;
     case SQL_C_BIT: {
         double d;
@@ -546,7 +576,7 @@ cv_rc cv_to_fixed(const cv_value *v, SQLSMALLINT ctype, void *target)
         double d;
         if ((rc = to_double(v, &d)))
             return rc;
-        *(SQLDOUBLE *)target = d;
+        STORE(SQLDOUBLE, target, d);
         return CV_OK;
     }
     case SQL_C_FLOAT: {
@@ -555,7 +585,7 @@ cv_rc cv_to_fixed(const cv_value *v, SQLSMALLINT ctype, void *target)
             return rc;
         if (isfinite(d) && fabs(d) > FLT_MAX)
             return CV_ERR_RANGE;
-        *(SQLREAL *)target = (SQLREAL)d;
+        STORE(SQLREAL, target, (SQLREAL)d);
         return CV_OK;
     }
     case SQL_C_TYPE_TIMESTAMP: case SQL_C_TIMESTAMP: {
@@ -565,7 +595,7 @@ cv_rc cv_to_fixed(const cv_value *v, SQLSMALLINT ctype, void *target)
             return rc;
         if (!hd)
             return CV_ERR_DATETIME; /* a bare time has no date to complete it with */
-        *(SQL_TIMESTAMP_STRUCT *)target = ts;
+        STORE(SQL_TIMESTAMP_STRUCT, target, ts);
         return CV_OK;
     }
     case SQL_C_TYPE_DATE: case SQL_C_DATE: {
@@ -575,10 +605,8 @@ cv_rc cv_to_fixed(const cv_value *v, SQLSMALLINT ctype, void *target)
             return rc;
         if (!hd)
             return CV_ERR_DATETIME;
-        SQL_DATE_STRUCT *d = target;
-        d->year = ts.year;
-        d->month = ts.month;
-        d->day = ts.day;
+        SQL_DATE_STRUCT d = {ts.year, ts.month, ts.day};
+        STORE(SQL_DATE_STRUCT, target, d);
         return (ts.hour || ts.minute || ts.second || ts.fraction) ? CV_FRAC : CV_OK;
     }
     case SQL_C_TYPE_TIME: case SQL_C_TIME: {
@@ -588,10 +616,8 @@ cv_rc cv_to_fixed(const cv_value *v, SQLSMALLINT ctype, void *target)
             return rc;
         if (!ht && hd)
             return CV_ERR_DATETIME; /* a date alone has no time of day */
-        SQL_TIME_STRUCT *t = target;
-        t->hour = ts.hour;
-        t->minute = ts.minute;
-        t->second = ts.second;
+        SQL_TIME_STRUCT t = {ts.hour, ts.minute, ts.second};
+        STORE(SQL_TIME_STRUCT, target, t);
         return ts.fraction ? CV_FRAC : CV_OK;
     }
     case SQL_C_NUMERIC:
@@ -816,19 +842,19 @@ cv_rc cv_from_c(SQLSMALLINT ctype, SQLSMALLINT sql_type, const void *ptr, SQLLEN
         return CV_OK;
     case SQL_C_SLONG: case SQL_C_LONG:
         out->kind = CV_INT;
-        out->i = *(const SQLINTEGER *)ptr;
+        out->i = LOAD(SQLINTEGER, ptr);
         return CV_OK;
     case SQL_C_ULONG:
         out->kind = CV_INT;
-        out->i = *(const SQLUINTEGER *)ptr;
+        out->i = LOAD(SQLUINTEGER, ptr);
         return CV_OK;
     case SQL_C_SSHORT: case SQL_C_SHORT:
         out->kind = CV_INT;
-        out->i = *(const SQLSMALLINT *)ptr;
+        out->i = LOAD(SQLSMALLINT, ptr);
         return CV_OK;
     case SQL_C_USHORT:
         out->kind = CV_INT;
-        out->i = *(const SQLUSMALLINT *)ptr;
+        out->i = LOAD(SQLUSMALLINT, ptr);
         return CV_OK;
     case SQL_C_STINYINT: case SQL_C_TINYINT:
         out->kind = CV_INT;
@@ -840,10 +866,10 @@ cv_rc cv_from_c(SQLSMALLINT ctype, SQLSMALLINT sql_type, const void *ptr, SQLLEN
         return CV_OK;
     case SQL_C_SBIGINT:
         out->kind = CV_INT;
-        out->i = *(const SQLBIGINT *)ptr;
+        out->i = LOAD(SQLBIGINT, ptr);
         return CV_OK;
     case SQL_C_UBIGINT: {
-        SQLUBIGINT u = *(const SQLUBIGINT *)ptr;
+        SQLUBIGINT u = LOAD(SQLUBIGINT, ptr);
         if (u > (SQLUBIGINT)LLONG_MAX)
             return CV_ERR_RANGE; /* SQLite integers are signed 64-bit */
         out->kind = CV_INT;
@@ -860,14 +886,15 @@ cv_rc cv_from_c(SQLSMALLINT ctype, SQLSMALLINT sql_type, const void *ptr, SQLLEN
     }
     case SQL_C_DOUBLE:
         out->kind = CV_FLOAT;
-        out->d = *(const SQLDOUBLE *)ptr;
+        out->d = LOAD(SQLDOUBLE, ptr);
         return CV_OK;
     case SQL_C_FLOAT:
         out->kind = CV_FLOAT;
-        out->d = *(const SQLREAL *)ptr;
+        out->d = LOAD(SQLREAL, ptr);
         return CV_OK;
     case SQL_C_TYPE_TIMESTAMP: case SQL_C_TIMESTAMP: {
-        cv_rc rc = cv_format_timestamp(ptr, out->scratch, sizeof out->scratch);
+        SQL_TIMESTAMP_STRUCT ts = LOAD(SQL_TIMESTAMP_STRUCT, ptr);
+        cv_rc rc = cv_format_timestamp(&ts, out->scratch, sizeof out->scratch);
         if (rc)
             return rc;
         out->kind = CV_TEXT;
@@ -876,8 +903,8 @@ cv_rc cv_from_c(SQLSMALLINT ctype, SQLSMALLINT sql_type, const void *ptr, SQLLEN
         return CV_OK;
     }
     case SQL_C_TYPE_DATE: case SQL_C_DATE: {
-        const SQL_DATE_STRUCT *d = ptr;
-        SQL_TIMESTAMP_STRUCT ts = {d->year, d->month, d->day, 0, 0, 0, 0};
+        SQL_DATE_STRUCT d = LOAD(SQL_DATE_STRUCT, ptr);
+        SQL_TIMESTAMP_STRUCT ts = {d.year, d.month, d.day, 0, 0, 0, 0};
         cv_rc rc = cv_format_timestamp(&ts, out->scratch, sizeof out->scratch);
         if (rc)
             return rc;
@@ -888,10 +915,10 @@ cv_rc cv_from_c(SQLSMALLINT ctype, SQLSMALLINT sql_type, const void *ptr, SQLLEN
         return CV_OK;
     }
     case SQL_C_TYPE_TIME: case SQL_C_TIME: {
-        const SQL_TIME_STRUCT *t = ptr;
-        if (t->hour > 23 || t->minute > 59 || t->second > 59)
+        SQL_TIME_STRUCT t = LOAD(SQL_TIME_STRUCT, ptr);
+        if (t.hour > 23 || t.minute > 59 || t.second > 59)
             return CV_ERR_DTFIELD;
-        snprintf(out->scratch, sizeof out->scratch, "%02u:%02u:%02u", t->hour, t->minute, t->second);
+        snprintf(out->scratch, sizeof out->scratch, "%02u:%02u:%02u", t.hour, t.minute, t.second);
         out->kind = CV_TEXT;
         out->p = out->scratch;
         out->n = 8;
@@ -961,8 +988,11 @@ cv_rc cv_numeric_to_text(const SQL_NUMERIC_STRUCT *n, int scale, char *buf, size
     return CV_OK;
 }
 
-void cv_guid_to_text(const SQLGUID *g, char *buf)
+void cv_guid_to_text(const SQLGUID *gp, char *buf)
 {
+    SQLGUID g_;
+    memcpy(&g_, gp, sizeof g_); /* an application buffer: maybe unaligned */
+    const SQLGUID *g = &g_;
     snprintf(buf, 37, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", (unsigned)g->Data1,
              (unsigned)g->Data2, (unsigned)g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3],
              g->Data4[4], g->Data4[5], g->Data4[6], g->Data4[7]);

@@ -148,6 +148,75 @@ SQLRETURN drv_describe_col(drv_stmt *s, SQLUSMALLINT col, const drv_strout *name
     return t ? diag_warn(&s->h.diag, "01004", "String data, right truncated: column name") : SQL_SUCCESS;
 }
 
+/*
+ * One field of a described column, as SQLColAttribute and the IRD record
+ * (SQLGetDescField / SQLGetDescRec) report it: a string in *sv or a number
+ * in *nv.  Returns 0, or -1 for a field a result column does not have.
+ */
+int drv_col_field(const drv_col *c, SQLUSMALLINT field, const char **sv, SQLLEN *nv)
+{
+    const ty_info *ty = &c->ty;
+    *sv = NULL;
+    *nv = 0;
+    switch (field) {
+    /* strings */
+    case SQL_DESC_NAME:
+    case SQL_COLUMN_NAME:
+    case SQL_DESC_LABEL:
+        *sv = c->name;
+        break;
+    case SQL_DESC_BASE_COLUMN_NAME:
+        *sv = c->base_name;
+        break;
+    case SQL_DESC_BASE_TABLE_NAME:
+    case SQL_DESC_TABLE_NAME:
+        *sv = c->table;
+        break;
+    case SQL_DESC_TYPE_NAME:
+    case SQL_DESC_LOCAL_TYPE_NAME:
+        *sv = ty->type_name;
+        break;
+    case SQL_DESC_LITERAL_PREFIX:
+        *sv = ty->literal_prefix;
+        break;
+    case SQL_DESC_LITERAL_SUFFIX:
+        *sv = ty->literal_suffix;
+        break;
+    case SQL_DESC_CATALOG_NAME:
+    case SQL_DESC_SCHEMA_NAME:
+        *sv = ""; /* no catalogs or schemas */
+        break;
+    /* numbers */
+    case SQL_DESC_AUTO_UNIQUE_VALUE: *nv = SQL_FALSE; break;
+    case SQL_DESC_CASE_SENSITIVE: *nv = ty->case_sensitive ? SQL_TRUE : SQL_FALSE; break;
+    case SQL_DESC_CONCISE_TYPE: /* == SQL_COLUMN_TYPE */ *nv = ty->sql_type; break;
+    case SQL_DESC_TYPE: *nv = ty->verbose_type; break;
+    case SQL_DESC_DATETIME_INTERVAL_CODE: *nv = ty->datetime_sub; break;
+    case SQL_DESC_DATETIME_INTERVAL_PRECISION: *nv = 0; break;
+    case SQL_DESC_DISPLAY_SIZE: *nv = ty->display_size; break;
+    case SQL_DESC_FIXED_PREC_SCALE: *nv = SQL_FALSE; break;
+    case SQL_DESC_LENGTH: *nv = (SQLLEN)ty->column_size; break;
+    case SQL_COLUMN_LENGTH: /* ODBC 2: bytes transferred in the default C type */
+    case SQL_DESC_OCTET_LENGTH: *nv = ty->octet_length; break;
+    case SQL_DESC_NUM_PREC_RADIX: *nv = ty->radix; break;
+    case SQL_DESC_NULLABLE:
+    case SQL_COLUMN_NULLABLE: *nv = c->nullable; break;
+    case SQL_DESC_PRECISION:
+        *nv = ty->sql_type == SQL_TYPE_TIMESTAMP ? ty->decimal_digits : (SQLLEN)ty->column_size;
+        break;
+    case SQL_COLUMN_PRECISION: *nv = (SQLLEN)ty->column_size; break;
+    case SQL_DESC_SCALE:
+    case SQL_COLUMN_SCALE: *nv = ty->decimal_digits; break;
+    case SQL_DESC_SEARCHABLE: *nv = ty->searchable; break;
+    case SQL_DESC_UNNAMED: *nv = c->name[0] ? SQL_NAMED : SQL_UNNAMED; break;
+    case SQL_DESC_UNSIGNED: *nv = ty->radix == 0 || ty->is_unsigned ? SQL_TRUE : SQL_FALSE; break;
+    case SQL_DESC_UPDATABLE: *nv = SQL_ATTR_READWRITE_UNKNOWN; break;
+    default:
+        return -1;
+    }
+    return 0;
+}
+
 SQLRETURN drv_col_attribute(drv_stmt *s, SQLUSMALLINT col, SQLUSMALLINT field,
                             const drv_strout *str, SQLLEN *strlen_out, SQLLEN *num)
 {
@@ -167,64 +236,8 @@ SQLRETURN drv_col_attribute(drv_stmt *s, SQLUSMALLINT col, SQLUSMALLINT field,
     drv_col *c = get_col(s, col, &rc);
     if (!c)
         return rc;
-    const ty_info *ty = &c->ty;
-
-    switch (field) {
-    /* strings */
-    case SQL_DESC_NAME:
-    case SQL_COLUMN_NAME:
-    case SQL_DESC_LABEL:
-        sv = c->name;
-        break;
-    case SQL_DESC_BASE_COLUMN_NAME:
-        sv = c->base_name;
-        break;
-    case SQL_DESC_BASE_TABLE_NAME:
-    case SQL_DESC_TABLE_NAME:
-        sv = c->table;
-        break;
-    case SQL_DESC_TYPE_NAME:
-    case SQL_DESC_LOCAL_TYPE_NAME:
-        sv = ty->type_name;
-        break;
-    case SQL_DESC_LITERAL_PREFIX:
-        sv = ty->literal_prefix;
-        break;
-    case SQL_DESC_LITERAL_SUFFIX:
-        sv = ty->literal_suffix;
-        break;
-    case SQL_DESC_CATALOG_NAME:
-    case SQL_DESC_SCHEMA_NAME:
-        sv = ""; /* no catalogs or schemas */
-        break;
-    /* numbers */
-    case SQL_DESC_AUTO_UNIQUE_VALUE: nv = SQL_FALSE; break;
-    case SQL_DESC_CASE_SENSITIVE: nv = ty->case_sensitive ? SQL_TRUE : SQL_FALSE; break;
-    case SQL_DESC_CONCISE_TYPE: /* == SQL_COLUMN_TYPE */ nv = ty->sql_type; break;
-    case SQL_DESC_TYPE: nv = ty->verbose_type; break;
-    case SQL_DESC_DATETIME_INTERVAL_CODE: nv = ty->datetime_sub; break;
-    case SQL_DESC_DATETIME_INTERVAL_PRECISION: nv = 0; break;
-    case SQL_DESC_DISPLAY_SIZE: nv = ty->display_size; break;
-    case SQL_DESC_FIXED_PREC_SCALE: nv = SQL_FALSE; break;
-    case SQL_DESC_LENGTH: nv = (SQLLEN)ty->column_size; break;
-    case SQL_COLUMN_LENGTH: /* ODBC 2: bytes transferred in the default C type */
-    case SQL_DESC_OCTET_LENGTH: nv = ty->octet_length; break;
-    case SQL_DESC_NUM_PREC_RADIX: nv = ty->radix; break;
-    case SQL_DESC_NULLABLE:
-    case SQL_COLUMN_NULLABLE: nv = c->nullable; break;
-    case SQL_DESC_PRECISION:
-        nv = ty->sql_type == SQL_TYPE_TIMESTAMP ? ty->decimal_digits : (SQLLEN)ty->column_size;
-        break;
-    case SQL_COLUMN_PRECISION: nv = (SQLLEN)ty->column_size; break;
-    case SQL_DESC_SCALE:
-    case SQL_COLUMN_SCALE: nv = ty->decimal_digits; break;
-    case SQL_DESC_SEARCHABLE: nv = ty->searchable; break;
-    case SQL_DESC_UNNAMED: nv = c->name[0] ? SQL_NAMED : SQL_UNNAMED; break;
-    case SQL_DESC_UNSIGNED: nv = ty->radix == 0 || ty->is_unsigned ? SQL_TRUE : SQL_FALSE; break;
-    case SQL_DESC_UPDATABLE: nv = SQL_ATTR_READWRITE_UNKNOWN; break;
-    default:
+    if (drv_col_field(c, field, &sv, &nv) != 0)
         return diag_err(&s->h.diag, "HY091", "Invalid descriptor field identifier %u", (unsigned)field);
-    }
 
     if (sv) {
         int t = drv_strout_put(str, sv, strlen(sv), strlen_out);

@@ -189,7 +189,9 @@ const char *diag_sqlite_state(int errcode, const char *msg)
         starts_with(msg, "ambiguous column name") || starts_with(msg, "misuse of aggregate"))
         return "42000";
     /* "table WorkItems may not be modified": an access rule violation */
-    if (strstr(msg, "may not be modified") || primary == SQLITE_AUTH || primary == SQLITE_READONLY)
+    if (primary == SQLITE_READONLY)
+        return "25000"; /* a read-only connection (diag_sqlite words the message) */
+    if (strstr(msg, "may not be modified") || primary == SQLITE_AUTH)
         return "42000";
     if (strstr(msg, "already exists"))
         return starts_with(msg, "index") ? "42S11" : "42S01";
@@ -202,6 +204,14 @@ SQLRETURN diag_sqlite(drv_diag *d, int errcode, const char *msg, const azdo_erro
         const char *m = last->message[0] ? last->message : azdo_errkind_name(last->kind);
         diag_post(d, diag_state_for_kind(last->kind, DIAG_CTX_STMT), last->http_status, row,
                   SQL_NO_COLUMN_NUMBER, "%s", m);
+        return SQL_ERROR;
+    }
+    if ((errcode & 0xff) == SQLITE_READONLY) {
+        /* the session database is in memory: only SQL_MODE_READ_ONLY (attrs.c,
+         * PRAGMA query_only) makes it refuse a write */
+        diag_post(d, "25000", errcode, row, SQL_NO_COLUMN_NUMBER,
+                  "Read-only connection (SQL_ATTR_ACCESS_MODE = SQL_MODE_READ_ONLY): INSERT, UPDATE, DELETE "
+                  "and CREATE are refused; set SQL_MODE_READ_WRITE to write");
         return SQL_ERROR;
     }
     diag_post(d, diag_sqlite_state(errcode, msg), errcode, row, SQL_NO_COLUMN_NUMBER, "%s",

@@ -39,6 +39,9 @@ SQLRETURN drv_get_stmt_attr(drv_stmt *s, SQLINTEGER attr, SQLPOINTER val, SQLINT
                             SQLINTEGER *outlen);
 /* Is attr a connection attribute whose value is a string (W wrapper converts it)? */
 int drv_connect_attr_is_string(SQLINTEGER attr);
+/* Puts the session database in or out of read-only mode (SQL_ATTR_ACCESS_MODE);
+ * 0, or -1 when SQLite refused.  No-op while not connected. */
+int dbc_apply_access_mode(drv_dbc *c);
 
 /* connect.c */
 SQLRETURN drv_connect(drv_dbc *c, const char *dsn, SQLLEN dsnlen, const char *uid, SQLLEN uidlen,
@@ -96,11 +99,21 @@ SQLRETURN drv_put_data(drv_stmt *s, SQLPOINTER data, SQLLEN len);
 /* Parameter record i (1-based), grown on demand; NULL when out of memory (nothing posted). */
 drv_param *stmt_param(drv_stmt *s, int i);
 
-/* desc.c: SQLGetDescField / SQLSetDescField on the implicit descriptors */
+/* desc.c: descriptor fields and records, explicit descriptors, SQLCopyDesc.
+ * String fields arrive and leave as UTF-8 (wide: the W form's units). */
 SQLRETURN drv_get_desc_field(drv_desc *d, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
-                             SQLINTEGER buflen, SQLINTEGER *outlen);
+                             SQLINTEGER buflen, SQLINTEGER *outlen, int wide);
 SQLRETURN drv_set_desc_field(drv_desc *d, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
                              SQLINTEGER len);
+SQLRETURN drv_get_desc_rec(drv_desc *d, SQLSMALLINT rec, const drv_strout *name, SQLLEN *namelen,
+                           SQLSMALLINT *type, SQLSMALLINT *subtype, SQLLEN *length,
+                           SQLSMALLINT *precision, SQLSMALLINT *scale, SQLSMALLINT *nullable);
+SQLRETURN drv_set_desc_rec(drv_desc *d, SQLSMALLINT rec, SQLSMALLINT type, SQLSMALLINT subtype,
+                           SQLLEN length, SQLSMALLINT precision, SQLSMALLINT scale, SQLPOINTER data,
+                           SQLLEN *octet_length_ptr, SQLLEN *ind_ptr);
+/* SQLSetStmtAttr(SQL_ATTR_APP_ROW_DESC / SQL_ATTR_APP_PARAM_DESC): handle
+ * NULL or the implicit descriptor = back to the implicit one. */
+SQLRETURN drv_use_app_desc(drv_stmt *s, SQLINTEGER attr, SQLHDESC handle);
 
 /* results.c */
 SQLRETURN drv_fetch(drv_stmt *s);
@@ -118,6 +131,8 @@ SQLRETURN drv_describe_col(drv_stmt *s, SQLUSMALLINT col, const drv_strout *name
                            SQLSMALLINT *nullable);
 SQLRETURN drv_col_attribute(drv_stmt *s, SQLUSMALLINT col, SQLUSMALLINT field,
                             const drv_strout *str, SQLLEN *strlen_out, SQLLEN *num);
+/* One SQLColAttribute field of a described column; -1 for an unknown field. */
+int drv_col_field(const drv_col *c, SQLUSMALLINT field, const char **sv, SQLLEN *nv);
 /* Registers the SQL functions SQLColumns uses on a new session's database. */
 int drv_register_sql_functions(sqlite3 *db);
 
@@ -129,12 +144,28 @@ SQLRETURN drv_columns(drv_stmt *s, const char *cat, SQLLEN catlen, const char *s
                       SQLLEN schemlen, const char *table, SQLLEN tablelen, const char *column,
                       SQLLEN columnlen);
 SQLRETURN drv_get_type_info(drv_stmt *s, SQLSMALLINT type);
-SQLRETURN drv_primary_keys(drv_stmt *s);
-SQLRETURN drv_foreign_keys(drv_stmt *s);
-SQLRETURN drv_statistics(drv_stmt *s);
-SQLRETURN drv_special_columns(drv_stmt *s);
-SQLRETURN drv_procedures(drv_stmt *s);
-SQLRETURN drv_procedure_columns(drv_stmt *s);
+SQLRETURN drv_primary_keys(drv_stmt *s, const char *cat, SQLLEN catlen, const char *schem,
+                           SQLLEN schemlen, const char *table, SQLLEN tablelen);
+SQLRETURN drv_foreign_keys(drv_stmt *s, const char *pkcat, SQLLEN pkcatlen, const char *pkschem,
+                           SQLLEN pkschemlen, const char *pktable, SQLLEN pktablelen, const char *fkcat,
+                           SQLLEN fkcatlen, const char *fkschem, SQLLEN fkschemlen, const char *fktable,
+                           SQLLEN fktablelen);
+SQLRETURN drv_statistics(drv_stmt *s, const char *cat, SQLLEN catlen, const char *schem,
+                         SQLLEN schemlen, const char *table, SQLLEN tablelen, SQLUSMALLINT unique,
+                         SQLUSMALLINT reserved);
+SQLRETURN drv_special_columns(drv_stmt *s, SQLUSMALLINT idtype, const char *cat, SQLLEN catlen,
+                              const char *schem, SQLLEN schemlen, const char *table, SQLLEN tablelen,
+                              SQLUSMALLINT scope, SQLUSMALLINT nullable);
+SQLRETURN drv_procedures(drv_stmt *s, const char *cat, SQLLEN catlen, const char *schem,
+                         SQLLEN schemlen, const char *proc, SQLLEN proclen);
+SQLRETURN drv_procedure_columns(drv_stmt *s, const char *cat, SQLLEN catlen, const char *schem,
+                                SQLLEN schemlen, const char *proc, SQLLEN proclen, const char *column,
+                                SQLLEN columnlen);
+SQLRETURN drv_table_privileges(drv_stmt *s, const char *cat, SQLLEN catlen, const char *schem,
+                               SQLLEN schemlen, const char *table, SQLLEN tablelen);
+SQLRETURN drv_column_privileges(drv_stmt *s, const char *cat, SQLLEN catlen, const char *schem,
+                                SQLLEN schemlen, const char *table, SQLLEN tablelen, const char *column,
+                                SQLLEN columnlen);
 
 /* info.c */
 SQLRETURN drv_get_info(drv_dbc *c, SQLUSMALLINT type, SQLPOINTER val, SQLSMALLINT buflen,

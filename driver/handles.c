@@ -176,7 +176,7 @@ drv_desc *desc_enter(SQLHDESC h)
     if (!handle_is(h, SQL_HANDLE_DESC))
         return NULL;
     drv_desc *d = h;
-    pthread_mutex_lock(&d->stmt->dbc->lock);
+    pthread_mutex_lock(&d->dbc->lock);
     diag_clear(&d->h.diag);
     return d;
 }
@@ -184,7 +184,7 @@ drv_desc *desc_enter(SQLHDESC h)
 SQLRETURN desc_leave(drv_desc *d, SQLRETURN rc)
 {
     d->h.diag.retcode = rc;
-    pthread_mutex_unlock(&d->stmt->dbc->lock);
+    pthread_mutex_unlock(&d->dbc->lock);
     return rc;
 }
 
@@ -204,7 +204,7 @@ drv_hdr *hdr_enter(SQLSMALLINT type, SQLHANDLE h, pthread_mutex_t **unlock)
         *unlock = &((drv_stmt *)h)->dbc->lock;
         break;
     case SQL_HANDLE_DESC:
-        *unlock = &((drv_desc *)h)->stmt->dbc->lock;
+        *unlock = &((drv_desc *)h)->dbc->lock;
         break;
     default:
         return NULL;
@@ -219,12 +219,15 @@ static void desc_init(drv_desc *d, drv_stmt *s, SQLINTEGER kind)
 {
     d->h.type = SQL_HANDLE_DESC;
     diag_init(&d->h.diag);
+    d->dbc = s->dbc;
     d->stmt = s;
     d->kind = kind;
 }
 
 static void stmt_defaults(drv_stmt *s)
 {
+    /* SQL_ATTR_METADATA_ID set on the connection is the default of its new statements */
+    s->metadata_id = s->dbc->metadata_id;
     s->row_count = -1;
     s->row_array_size = 1;
     s->rowset_size = 1;
@@ -233,7 +236,6 @@ static void stmt_defaults(drv_stmt *s)
     s->retrieve_data = SQL_RD_ON;
     s->paramset_size = 1;
     s->param_bind_type = SQL_PARAM_BIND_BY_COLUMN;
-    s->metadata_id = SQL_FALSE;
 }
 
 static SQLRETURN alloc_env(SQLHANDLE *out)
@@ -340,9 +342,59 @@ static SQLRETURN alloc_stmt(SQLHANDLE in, SQLHANDLE *out)
     if (c->stmts)
         c->stmts->prev = s;
     c->stmts = s;
+    /* SQL_ATTR_ACCESS_MODE may have been set before the connect opened the session */
+    dbc_apply_access_mode(c);
     *out = s;
 done:
     return dbc_leave(c, rc);
+}
+
+/* An explicit descriptor: usable as the ARD or APD of the connection's statements. */
+static SQLRETURN alloc_desc(SQLHANDLE in, SQLHANDLE *out)
+{
+    drv_dbc *c = dbc_enter(in);
+    if (!c)
+        return SQL_INVALID_HANDLE;
+    SQLRETURN rc = SQL_SUCCESS;
+    if (!c->session) {
+        rc = diag_err(&c->h.diag, "08003", "Connection not open");
+        goto done;
+    }
+    drv_desc *d = calloc(1, sizeof *d);
+    if (!d) {
+        rc = diag_nomem(&c->h.diag);
+        goto done;
+    }
+    d->h.type = SQL_HANDLE_DESC;
+    diag_init(&d->h.diag);
+    d->dbc = c;
+    desc_state_init(&d->own);
+    if (handle_register(d) != 0) {
+        free(d);
+        rc = diag_nomem(&c->h.diag);
+        goto done;
+    }
+    d->next_in_dbc = c->descs;
+    c->descs = d;
+    *out = d;
+done:
+    return dbc_leave(c, rc);
+}
+
+/* Frees an explicit descriptor (connection locked): its statements go back to their implicit ones. */
+static void desc_destroy(drv_desc *d)
+{
+    drv_dbc *c = d->dbc;
+    desc_forget_users(d);
+    for (drv_desc **pp = &c->descs; *pp; pp = &(*pp)->next_in_dbc)
+        if (*pp == d) {
+            *pp = d->next_in_dbc;
+            break;
+        }
+    handle_unregister(d);
+    diag_clear(&d->h.diag);
+    desc_state_free(&d->own);
+    free(d);
 }
 
 SQLRETURN drv_alloc_handle(SQLSMALLINT type, SQLHANDLE in, SQLHANDLE *out)
@@ -357,13 +409,8 @@ SQLRETURN drv_alloc_handle(SQLSMALLINT type, SQLHANDLE in, SQLHANDLE *out)
         return alloc_dbc(in, out);
     case SQL_HANDLE_STMT:
         return alloc_stmt(in, out);
-    case SQL_HANDLE_DESC: {
-        drv_dbc *c = dbc_enter(in);
-        if (!c)
-            return SQL_INVALID_HANDLE;
-        return dbc_leave(c, diag_err(&c->h.diag, "HYC00",
-                                     "Explicitly allocated descriptors are not supported yet"));
-    }
+    case SQL_HANDLE_DESC:
+        return alloc_desc(in, out);
     default:
         return SQL_ERROR;
     }
@@ -444,6 +491,7 @@ void dbc_detach_stmts(drv_dbc *c)
 /* Frees a statement's memory; the caller holds the connection lock and has unlinked it. */
 static void stmt_destroy(drv_stmt *s)
 {
+    stmt_release_descs(s);
     stmt_drop_vm(s);
     handle_unregister(&s->ard);
     handle_unregister(&s->apd);
@@ -458,6 +506,8 @@ static void stmt_destroy(drv_stmt *s)
     free(s->binds);
     free(s->params);
     free(s->cursor_name);
+    desc_state_free(&s->ard_saved);
+    desc_state_free(&s->apd_saved);
     free(s);
 }
 
@@ -506,6 +556,8 @@ static SQLRETURN free_dbc_handle(SQLHANDLE h)
         stmt_unlink(s);
         stmt_destroy(s);
     }
+    while (c->descs) /* freeing a connection frees its explicit descriptors */
+        desc_destroy(c->descs);
     drv_env *e = c->env;
     pthread_mutex_unlock(&c->lock);
 
@@ -557,15 +609,16 @@ SQLRETURN drv_free_handle(SQLSMALLINT type, SQLHANDLE h)
     case SQL_HANDLE_STMT:
         return free_stmt_handle(h);
     case SQL_HANDLE_DESC: {
-        pthread_mutex_t *lock;
-        drv_hdr *d = hdr_enter(SQL_HANDLE_DESC, h, &lock);
+        drv_desc *d = desc_enter(h);
         if (!d)
             return SQL_INVALID_HANDLE;
-        diag_clear(&d->diag);
-        diag_post(&d->diag, "HY017", 0, SQL_NO_ROW_NUMBER, SQL_NO_COLUMN_NUMBER,
-                  "Invalid use of an automatically allocated descriptor handle");
+        if (d->stmt)
+            return desc_leave(d, diag_err(&d->h.diag, "HY017",
+                                          "Invalid use of an automatically allocated descriptor handle"));
+        pthread_mutex_t *lock = &d->dbc->lock;
+        desc_destroy(d);
         pthread_mutex_unlock(lock);
-        return SQL_ERROR;
+        return SQL_SUCCESS;
     }
     default:
         return SQL_ERROR;

@@ -56,6 +56,7 @@ struct drv_dbc {
     pthread_mutex_t cancel_lock;
     azdo_session *session;    /* NULL when not connected */
     drv_stmt *stmts;          /* all statements, attached or detached */
+    drv_desc *descs;          /* explicitly allocated descriptors */
     SQLINTEGER odbc_version;
 
     /* connection attributes */
@@ -92,11 +93,16 @@ typedef struct drv_col {
     SQLSMALLINT nullable;
 } drv_col;
 
-typedef struct drv_bind {   /* one bound column */
+typedef struct drv_bind {   /* one bound column (an ARD record) */
     SQLSMALLINT ctype;      /* 0 = not bound */
     SQLPOINTER ptr;
     SQLLEN buflen;
     SQLLEN *ind;
+    /* ARD fields only descriptors set and read back (desc.c); SQLBindCol leaves them alone */
+    SQLSMALLINT desc_type;  /* SQL_DESC_CONCISE_TYPE of a record with no buffer yet, 0 = none */
+    SQLLEN *octet_len_ptr;  /* SQL_DESC_OCTET_LENGTH_PTR when it differs from ind, else NULL */
+    SQLULEN desc_length;    /* SQL_DESC_LENGTH; 0 = the buffer length */
+    SQLSMALLINT precision, scale;
 } drv_bind;
 
 typedef struct drv_param {  /* one bound parameter (APD + IPD record) */
@@ -110,7 +116,37 @@ typedef struct drv_param {  /* one bound parameter (APD + IPD record) */
     SQLSMALLINT num_precision; /* APD SQL_DESC_PRECISION / SCALE: SQL_C_NUMERIC values */
     SQLSMALLINT num_scale;
     int num_scale_set;      /* scale set through SQLSetDescField (else the struct's own) */
+    SQLULEN desc_length;    /* APD SQL_DESC_LENGTH as a descriptor set it; 0 = the buffer length */
 } drv_param;
+
+/*
+ * One descriptor record and header as descriptors exchange them (desc.c):
+ * the storage of an explicitly allocated descriptor, the snapshot of a
+ * statement's implicit ARD/APD while an explicit one replaces it, and the
+ * go-between of SQLCopyDesc.  concise_type is a C type in application
+ * descriptors and an SQL type in implementation descriptors.
+ */
+typedef struct drv_desc_rec {
+    SQLSMALLINT concise_type;   /* 0 = record not in use */
+    SQLPOINTER data_ptr;
+    SQLLEN *ind_ptr, *octet_length_ptr;
+    SQLLEN octet_length;
+    SQLULEN length;
+    SQLSMALLINT precision, scale;
+    SQLSMALLINT param_type;     /* IPD */
+    SQLSMALLINT nullable;       /* IRD/IPD */
+    int num_scale_set;          /* APD: SQL_DESC_SCALE was set explicitly */
+} drv_desc_rec;
+
+typedef struct drv_desc_state {
+    SQLULEN array_size;
+    SQLUSMALLINT *array_status_ptr;
+    SQLULEN *bind_offset_ptr;
+    SQLULEN bind_type;
+    SQLULEN *rows_processed_ptr;
+    int count;                  /* records 1..count */
+    drv_desc_rec *recs;         /* count entries (malloc'd) */
+} drv_desc_state;
 
 /* One data-at-execution value (SQLParamData / SQLPutData). */
 typedef struct drv_dae {
@@ -122,11 +158,22 @@ typedef struct drv_dae {
     size_t len, cap;
 } drv_dae;
 
-/* Minimal implicit descriptors: the DM asks for their handles at SQLAllocHandle(STMT). */
+/*
+ * A descriptor.  The four implicit ones of a statement are views of the
+ * statement's bindings and attributes (desc.c says which field is which).
+ * An explicit one (SQLAllocHandle(SQL_HANDLE_DESC)) keeps its own state
+ * while no statement uses it; once one or more statements use it as their
+ * ARD or APD, the first of them holds the live values and a change through
+ * the descriptor is applied to all of them.
+ */
 struct drv_desc {
     drv_hdr h;
-    drv_stmt *stmt;
-    SQLINTEGER kind;        /* SQL_ATTR_APP_ROW_DESC, … */
+    drv_dbc *dbc;           /* whose lock guards the descriptor */
+    drv_stmt *stmt;         /* implicit: its statement; explicit: NULL */
+    SQLINTEGER kind;        /* implicit: SQL_ATTR_APP_ROW_DESC, …; explicit: 0 */
+    drv_desc *next_in_dbc;  /* explicit descriptors of the connection */
+    drv_desc_state own;     /* explicit: the values while no statement uses it */
+    drv_stmt *primary;      /* explicit: the statement it reads from (the first to use it), or NULL */
 };
 
 enum drv_dae_state {
@@ -195,6 +242,11 @@ struct drv_stmt {
     SQLUSMALLINT *param_operation_ptr;
     char *cursor_name;
 
+    /* explicit descriptors in use as the ARD / APD (NULL = the implicit
+     * ones), and the implicit values saved meanwhile (restored afterwards) */
+    drv_desc *ard_ext, *apd_ext;
+    drv_desc_state ard_saved, apd_saved;
+
     /* cancel and timeout; executing and batch_executing are guarded by dbc->cancel_lock */
     int executing;
     int batch_executing;    /* a parameter array runs (between its steps too) */
@@ -228,6 +280,11 @@ SQLRETURN desc_leave(drv_desc *d, SQLRETURN rc);
 /* ---- lifetime (handles.c) ---- */
 SQLRETURN drv_alloc_handle(SQLSMALLINT type, SQLHANDLE in, SQLHANDLE *out);
 SQLRETURN drv_free_handle(SQLSMALLINT type, SQLHANDLE h);
+/* Descriptor state and explicit-descriptor bookkeeping (desc.c; connection locked). */
+void desc_state_init(drv_desc_state *st);
+void desc_state_free(drv_desc_state *st);
+void desc_forget_users(drv_desc *d);   /* statements using explicit d go back to their implicit ones */
+void stmt_release_descs(drv_stmt *s);  /* s stops using explicit descriptors (it is being freed) */
 /* Finalizes every statement's VM and marks it detached (dbc locked). */
 void dbc_detach_stmts(drv_dbc *c);
 

@@ -1,18 +1,33 @@
 /*
- * info.c — SQLGetInfo and SQLGetFunctions.
+ * info.c — SQLGetInfo and SQLGetFunctions (docs/getinfo.md explains the
+ * answers a BI tool cares about).
  *
- * SQLGetInfo answers from one table: every info type a client is known to
- * ask (odbc-clients.md §1, §2.1 — including Power Query's 1750 and 180) has a
- * row, so an unknown type really is unknown (HY096).  Bitmasks describe what
- * the SQLite layer executes as written: the driver does not translate ODBC
- * escape sequences yet, so the {fn} function masks are 0 and CAST is the
- * conversion function.  Identity strings never mention SQLite (§8 #14).
+ * SQLGetInfo answers from one table with a row for every info type of the
+ * ODBC 3.8 headers (plus the 3.8 ones unixODBC 2.3.11's headers lack), so
+ * an unknown type really is unknown (HY096); tests/odbc/test_odbc_info.c
+ * walks them all.  A row's value is either fixed or, for what depends on
+ * the SQLite library the driver runs with, computed (row_value):
+ *   - the {fn} masks are what sqlesc.c translates with that library's
+ *     functions (math functions and soundex are compile-time options);
+ *   - RIGHT and FULL OUTER JOIN exist from SQLite 3.39;
+ *   - the column and statement limits are the connection's sqlite3_limit.
+ * Identity strings never mention SQLite (odbc-clients.md §8 #14).
+ *
+ * SQLGetFunctions says TRUE for exactly the ODBC functions this module
+ * exports (looked up in the loaded library with dlsym, once), so adding an
+ * entry point to odbcapi.c is enough: there is no second list to update.
+ * unixODBC relies on this answer — it disables every exported function the
+ * driver says it does not support — and answers applications itself.
  */
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driver.h"
+#include "sqlesc.h"
 
 /* ODBC 3.8 additions missing from unixODBC 2.3.11's headers */
 #ifndef SQL_RETURN_ESCAPE_CLAUSE
@@ -20,6 +35,21 @@
 #endif
 #ifndef SQL_RC_NONE
 #define SQL_RC_NONE 0x00000000L
+#endif
+#ifndef SQL_ASYNC_DBC_FUNCTIONS
+#define SQL_ASYNC_DBC_FUNCTIONS 10023
+#endif
+#ifndef SQL_ASYNC_DBC_NOT_CAPABLE
+#define SQL_ASYNC_DBC_NOT_CAPABLE 0x00000000L
+#endif
+#ifndef SQL_ASYNC_NOTIFICATION
+#define SQL_ASYNC_NOTIFICATION 10025
+#endif
+#ifndef SQL_ASYNC_NOTIFICATION_NOT_CAPABLE
+#define SQL_ASYNC_NOTIFICATION_NOT_CAPABLE 0x00000000L
+#endif
+#ifndef SQL_API_SQLCOMPLETEASYNC
+#define SQL_API_SQLCOMPLETEASYNC 1023
 #endif
 #ifndef SQL_FUNC_SET
 #define SQL_FUNC_SET(bits, id) ((bits)[(id) >> 4] |= (SQLUSMALLINT)(1u << ((id) & 0x000F)))
@@ -29,33 +59,63 @@
 #define AZDO_DRIVER_VERSION "0.0.0"
 #endif
 
-enum { I_STR, I_U16, I_U32 };
+unsigned drv_sqlesc_caps(void)
+{
+    unsigned caps = 0;
+    if (sqlite3_compileoption_used("ENABLE_MATH_FUNCTIONS"))
+        caps |= SQLESC_CAP_MATH;
+    if (sqlite3_compileoption_used("SOUNDEX"))
+        caps |= SQLESC_CAP_SOUNDEX;
+    return caps;
+}
+
+enum { I_STR, I_U16, I_U32, I_ULEN };
 
 typedef struct info_row {
     SQLUSMALLINT id;
     int kind;
+    int computed; /* the value comes from row_value() */
     SQLUINTEGER num;
     const char *str;
 } info_row;
 
-#define S(id, v) {id, I_STR, 0, v}
-#define U16(id, v) {id, I_U16, (SQLUINTEGER)(v), NULL}
-#define U32(id, v) {id, I_U32, (SQLUINTEGER)(v), NULL}
+#define S(id, v) {id, I_STR, 0, 0, v}
+#define U16(id, v) {id, I_U16, 0, (SQLUINTEGER)(v), NULL}
+#define U32(id, v) {id, I_U32, 0, (SQLUINTEGER)(v), NULL}
+#define U16C(id) {id, I_U16, 1, 0, NULL}
+#define U32C(id) {id, I_U32, 1, 0, NULL}
+#define HANDLE(id) {id, I_ULEN, 1, 0, NULL}
 
-/* Conversions CAST performs between the types the driver describes. */
-#define CVT_TEXT (SQL_CVT_CHAR | SQL_CVT_VARCHAR | SQL_CVT_LONGVARCHAR | SQL_CVT_WCHAR | \
-                  SQL_CVT_WVARCHAR | SQL_CVT_WLONGVARCHAR)
-#define CVT_NUM (SQL_CVT_INTEGER | SQL_CVT_SMALLINT | SQL_CVT_BIGINT | SQL_CVT_DOUBLE | \
-                 SQL_CVT_FLOAT | SQL_CVT_REAL | SQL_CVT_BIT | SQL_CVT_NUMERIC | SQL_CVT_DECIMAL)
-#define CVT_ALL (CVT_TEXT | CVT_NUM | SQL_CVT_VARBINARY)
+/* What {fn CONVERT(x, SQL_type)} (sqlesc.c) turns a value of each type into. */
+#define CVT_CHARS (SQL_CVT_CHAR | SQL_CVT_VARCHAR | SQL_CVT_LONGVARCHAR | SQL_CVT_WCHAR | \
+                   SQL_CVT_WVARCHAR | SQL_CVT_WLONGVARCHAR)
+#define CVT_NUMS (SQL_CVT_BIGINT | SQL_CVT_INTEGER | SQL_CVT_SMALLINT | SQL_CVT_TINYINT | SQL_CVT_BIT | \
+                  SQL_CVT_DOUBLE | SQL_CVT_FLOAT | SQL_CVT_REAL | SQL_CVT_NUMERIC | SQL_CVT_DECIMAL)
+#define CVT_BINS (SQL_CVT_BINARY | SQL_CVT_VARBINARY | SQL_CVT_LONGVARBINARY)
+#define CVT_TIMES (SQL_CVT_DATE | SQL_CVT_TIME | SQL_CVT_TIMESTAMP)
+#define CVT_FROM_NUM (CVT_CHARS | CVT_NUMS)
+#define CVT_FROM_CHAR (CVT_CHARS | CVT_NUMS | CVT_BINS | CVT_TIMES | SQL_CVT_GUID)
+/* binary to text would be the bytes, not ODBC's hexadecimal: not claimed */
+#define CVT_FROM_BIN CVT_BINS
 
 static const info_row info_rows[] = {
-    /* identity (dynamic ones are answered in drv_get_info) */
+    /* identity (DRIVER_VER, DBMS_VER, DSN, server, database, user: drv_get_info) */
     S(SQL_DRIVER_NAME, DRV_NAME),
     S(SQL_DRIVER_ODBC_VER, DRV_ODBC_VER),
-    S(SQL_ODBC_VER, "03.80.0000"),
+    S(SQL_ODBC_VER, "03.80.0000"), /* the DM answers this one itself */
     S(SQL_DBMS_NAME, DRV_DBMS_NAME),
-    S(SQL_DATA_SOURCE_READ_ONLY, "N"),
+    S(SQL_DRIVER_VER, NULL),
+    S(SQL_DBMS_VER, NULL),
+    S(SQL_DATA_SOURCE_NAME, NULL),
+    S(SQL_SERVER_NAME, NULL),
+    S(SQL_DATABASE_NAME, NULL),
+    S(SQL_USER_NAME, NULL),
+    /* the driver's own handles; the DM answers these itself (and SQL_DRIVER_HLIB, SQL_DM_VER) */
+    HANDLE(SQL_DRIVER_HENV),
+    HANDLE(SQL_DRIVER_HDBC),
+    HANDLE(SQL_DRIVER_HSTMT),
+    HANDLE(SQL_DRIVER_HDESC),
+    S(SQL_DATA_SOURCE_READ_ONLY, NULL), /* "Y" in SQL_MODE_READ_ONLY: dynamic */
     S(SQL_ACCESSIBLE_TABLES, "Y"),
     S(SQL_ACCESSIBLE_PROCEDURES, "N"),
     S(SQL_PROCEDURES, "N"),
@@ -76,14 +136,16 @@ static const info_row info_rows[] = {
     S(SQL_EXPRESSIONS_IN_ORDERBY, "Y"),
     S(SQL_ORDER_BY_COLUMNS_IN_SELECT, "N"),
     S(SQL_COLUMN_ALIAS, "Y"),
-    S(SQL_LIKE_ESCAPE_CLAUSE, "Y"),
+    S(SQL_LIKE_ESCAPE_CLAUSE, "Y"), /* LIKE … ESCAPE and {escape '\'} */
     S(SQL_MAX_ROW_SIZE_INCLUDES_LONG, "Y"),
     S(SQL_ROW_UPDATES, "N"),
     S(SQL_INTEGRITY, "N"),
+    /* SQLite's keywords that are not ODBC reserved words (a client quotes them) */
     S(SQL_KEYWORDS, "ABORT,ANALYZE,ATTACH,AUTOINCREMENT,CONFLICT,DATABASE,DETACH,EXCLUSIVE,EXPLAIN,"
                     "FAIL,GLOB,IF,IGNORE,INDEXED,INSTEAD,ISNULL,LIMIT,NOTNULL,OFFSET,PLAN,PRAGMA,"
                     "QUERY,RAISE,RECURSIVE,REGEXP,REINDEX,RENAME,REPLACE,ROW,TEMP,VACUUM,VIRTUAL,WITHOUT"),
-    S(SQL_SPECIAL_CHARACTERS, ""),
+    /* besides letters, digits and '_', an unquoted SQLite name may hold '$' (not first) */
+    S(SQL_SPECIAL_CHARACTERS, "$"),
     S(SQL_XOPEN_CLI_YEAR, "1995"),
 
     /* conformance */
@@ -94,32 +156,32 @@ static const info_row info_rows[] = {
     U32(SQL_SQL_CONFORMANCE, SQL_SC_SQL92_ENTRY),
     U32(SQL_STANDARD_CLI_CONFORMANCE, SQL_SCC_ISO92_CLI),
 
-    /* limits: 0 = no fixed limit */
+    /* limits: 0 = no fixed limit; the C rows are the connection's sqlite3_limit */
     U16(SQL_MAX_DRIVER_CONNECTIONS, 0),
     U16(SQL_MAX_CONCURRENT_ACTIVITIES, 0),
     U16(SQL_ACTIVE_ENVIRONMENTS, 0),
     U16(SQL_MAX_COLUMN_NAME_LEN, 256),
-    U16(SQL_MAX_CURSOR_NAME_LEN, 128),
+    U16(SQL_MAX_CURSOR_NAME_LEN, 128), /* drv_set_cursor_name */
     U16(SQL_MAX_SCHEMA_NAME_LEN, 0),
     U16(SQL_MAX_CATALOG_NAME_LEN, 0),
     U16(SQL_MAX_PROCEDURE_NAME_LEN, 0),
     U16(SQL_MAX_TABLE_NAME_LEN, 256),
     U16(SQL_MAX_IDENTIFIER_LEN, 256),
     U16(SQL_MAX_USER_NAME_LEN, 0),
-    U16(SQL_MAX_COLUMNS_IN_GROUP_BY, 0),
-    U16(SQL_MAX_COLUMNS_IN_INDEX, 0),
-    U16(SQL_MAX_COLUMNS_IN_ORDER_BY, 0),
-    U16(SQL_MAX_COLUMNS_IN_SELECT, 0),
-    U16(SQL_MAX_COLUMNS_IN_TABLE, 0),
-    U16(SQL_MAX_TABLES_IN_SELECT, 64), /* SQLite's join limit */
+    U16C(SQL_MAX_COLUMNS_IN_GROUP_BY),
+    U16C(SQL_MAX_COLUMNS_IN_INDEX),
+    U16C(SQL_MAX_COLUMNS_IN_ORDER_BY),
+    U16C(SQL_MAX_COLUMNS_IN_SELECT),
+    U16C(SQL_MAX_COLUMNS_IN_TABLE),
+    U16(SQL_MAX_TABLES_IN_SELECT, 64), /* SQLite's join limit (BMS in sqliteInt.h) */
     U32(SQL_MAX_INDEX_SIZE, 0),
     U32(SQL_MAX_ROW_SIZE, 0),
-    U32(SQL_MAX_STATEMENT_LEN, 0),
-    U32(SQL_MAX_CHAR_LITERAL_LEN, 0),
-    U32(SQL_MAX_BINARY_LITERAL_LEN, 0),
+    U32C(SQL_MAX_STATEMENT_LEN),
+    U32C(SQL_MAX_CHAR_LITERAL_LEN),
+    U32C(SQL_MAX_BINARY_LITERAL_LEN),
     U32(SQL_MAX_ASYNC_CONCURRENT_STATEMENTS, 0),
 
-    /* transactions: none; AUTOCOMMIT and SQLEndTran still succeed */
+    /* transactions: none, writes are immediate; AUTOCOMMIT and SQLEndTran still succeed */
     U16(SQL_TXN_CAPABLE, SQL_TC_NONE),
     U32(SQL_TXN_ISOLATION_OPTION, 0),
     U32(SQL_DEFAULT_TXN_ISOLATION, 0),
@@ -127,7 +189,7 @@ static const info_row info_rows[] = {
     U16(SQL_CURSOR_ROLLBACK_BEHAVIOR, SQL_CB_PRESERVE),
     U32(SQL_DTC_TRANSITION_COST, 0),
 
-    /* cursors and fetching */
+    /* cursors and fetching: forward-only, read-only (attrs.c substitutes anything else) */
     U32(SQL_GETDATA_EXTENSIONS, SQL_GD_ANY_COLUMN | SQL_GD_ANY_ORDER | SQL_GD_BOUND),
     U32(SQL_SCROLL_OPTIONS, SQL_SO_FORWARD_ONLY),
     U32(SQL_SCROLL_CONCURRENCY, SQL_SCCO_READ_ONLY),
@@ -147,12 +209,18 @@ static const info_row info_rows[] = {
     U32(SQL_STATIC_SENSITIVITY, 0),
     U32(SQL_BOOKMARK_PERSISTENCE, 0),
     U32(SQL_ASYNC_MODE, SQL_AM_NONE),
+    U32(SQL_ASYNC_DBC_FUNCTIONS, SQL_ASYNC_DBC_NOT_CAPABLE),
+    U32(SQL_ASYNC_NOTIFICATION, SQL_ASYNC_NOTIFICATION_NOT_CAPABLE),
+    U32(SQL_DRIVER_AWARE_POOLING_SUPPORTED, SQL_DRIVER_AWARE_POOLING_NOT_CAPABLE),
+    /* params.c: arrays run INSERT/UPDATE/DELETE once per set and count rows in total;
+     * arrays of SELECT are refused (HYC00) */
     U32(SQL_PARAM_ARRAY_ROW_COUNTS, SQL_PARC_NO_BATCH),
     U32(SQL_PARAM_ARRAY_SELECTS, SQL_PAS_NO_SELECT),
+    /* one statement per call (stmt.c) */
     U32(SQL_BATCH_ROW_COUNT, 0),
     U32(SQL_BATCH_SUPPORT, 0),
 
-    /* SQL dialect (SQLite as the driver passes it through) */
+    /* SQL dialect: SQLite's */
     U16(SQL_IDENTIFIER_CASE, SQL_IC_MIXED),
     U16(SQL_QUOTED_IDENTIFIER_CASE, SQL_IC_MIXED),
     U16(SQL_CONCAT_NULL_BEHAVIOR, SQL_CB_NULL),
@@ -168,22 +236,22 @@ static const info_row info_rows[] = {
                                  SQL_AF_MAX | SQL_AF_MIN | SQL_AF_SUM),
     U32(SQL_SUBQUERIES, SQL_SQ_CORRELATED_SUBQUERIES | SQL_SQ_COMPARISON | SQL_SQ_EXISTS | SQL_SQ_IN),
     U32(SQL_UNION, SQL_U_UNION | SQL_U_UNION_ALL),
-    U32(SQL_OJ_CAPABILITIES, SQL_OJ_LEFT | SQL_OJ_RIGHT | SQL_OJ_FULL | SQL_OJ_NESTED |
-                             SQL_OJ_NOT_ORDERED | SQL_OJ_INNER | SQL_OJ_ALL_COMPARISON_OPS),
-    U32(SQL_SQL92_RELATIONAL_JOIN_OPERATORS, SQL_SRJO_CROSS_JOIN | SQL_SRJO_INNER_JOIN |
-                                                 SQL_SRJO_LEFT_OUTER_JOIN | SQL_SRJO_RIGHT_OUTER_JOIN |
-                                                 SQL_SRJO_FULL_OUTER_JOIN | SQL_SRJO_NATURAL_JOIN),
+    U32C(SQL_OJ_CAPABILITIES),
+    U32C(SQL_SQL92_RELATIONAL_JOIN_OPERATORS),
     U32(SQL_SQL92_PREDICATES, SQL_SP_BETWEEN | SQL_SP_COMPARISON | SQL_SP_EXISTS | SQL_SP_IN |
                               SQL_SP_ISNOTNULL | SQL_SP_ISNULL | SQL_SP_LIKE),
     U32(SQL_SQL92_VALUE_EXPRESSIONS, SQL_SVE_CASE | SQL_SVE_CAST | SQL_SVE_COALESCE | SQL_SVE_NULLIF),
+    /* SQL-92 syntax without escapes: SUBSTRING(x FROM …), TRIM(BOTH …), POSITION(… IN …)
+     * and EXTRACT(… FROM …) are not SQLite's; {fn} has them */
     U32(SQL_SQL92_STRING_FUNCTIONS, SQL_SSF_LOWER | SQL_SSF_UPPER),
     U32(SQL_SQL92_NUMERIC_VALUE_FUNCTIONS, 0),
-    U32(SQL_SQL92_DATETIME_FUNCTIONS, 0),
+    U32(SQL_SQL92_DATETIME_FUNCTIONS, SQL_SDF_CURRENT_DATE | SQL_SDF_CURRENT_TIME | SQL_SDF_CURRENT_TIMESTAMP),
     U32(SQL_SQL92_ROW_VALUE_CONSTRUCTOR, SQL_SRVC_VALUE_EXPRESSION | SQL_SRVC_NULL),
     U32(SQL_SQL92_FOREIGN_KEY_DELETE_RULE, 0),
     U32(SQL_SQL92_FOREIGN_KEY_UPDATE_RULE, 0),
     U32(SQL_SQL92_GRANT, 0),
     U32(SQL_SQL92_REVOKE, 0),
+    /* SQL-92's DATE '…' literals are not SQLite's; the {d}/{t}/{ts} escapes are */
     U32(SQL_DATETIME_LITERALS, 0),
     U32(SQL_INSERT_STATEMENT, SQL_IS_INSERT_LITERALS | SQL_IS_INSERT_SEARCHED),
     U32(SQL_INDEX_KEYWORDS, SQL_IK_NONE),
@@ -208,40 +276,40 @@ static const info_row info_rows[] = {
     U32(SQL_DROP_TRANSLATION, 0),
     U32(SQL_DROP_VIEW, 0),
 
-    /* ODBC escape functions: not translated yet, so none is claimed */
-    U32(SQL_NUMERIC_FUNCTIONS, 0),
-    U32(SQL_STRING_FUNCTIONS, 0),
-    U32(SQL_SYSTEM_FUNCTIONS, 0),
-    U32(SQL_TIMEDATE_FUNCTIONS, 0),
-    U32(SQL_TIMEDATE_ADD_INTERVALS, 0),
-    U32(SQL_TIMEDATE_DIFF_INTERVALS, 0),
-    U32(SQL_RETURN_ESCAPE_CLAUSE, SQL_RC_NONE),
-    U32(SQL_CONVERT_FUNCTIONS, SQL_FN_CVT_CAST),
+    /* ODBC escapes: what sqlesc.c translates with this SQLite library */
+    U32C(SQL_NUMERIC_FUNCTIONS),
+    U32C(SQL_STRING_FUNCTIONS),
+    U32C(SQL_SYSTEM_FUNCTIONS),
+    U32C(SQL_TIMEDATE_FUNCTIONS),
+    U32C(SQL_TIMEDATE_ADD_INTERVALS),
+    U32C(SQL_TIMEDATE_DIFF_INTERVALS),
+    U32C(SQL_CONVERT_FUNCTIONS),
+    U32(SQL_RETURN_ESCAPE_CLAUSE, SQL_RC_NONE), /* no procedures, so no {?= call} */
 
-    /* CAST conversions; non-zero masks keep Power Query folding */
-    U32(SQL_CONVERT_BIGINT, CVT_ALL),
-    U32(SQL_CONVERT_BINARY, 0),
-    U32(SQL_CONVERT_BIT, CVT_TEXT | CVT_NUM),
-    U32(SQL_CONVERT_CHAR, CVT_ALL | SQL_CVT_TIMESTAMP),
-    U32(SQL_CONVERT_DATE, 0),
-    U32(SQL_CONVERT_DECIMAL, CVT_TEXT | CVT_NUM),
-    U32(SQL_CONVERT_DOUBLE, CVT_TEXT | CVT_NUM),
-    U32(SQL_CONVERT_FLOAT, CVT_TEXT | CVT_NUM),
-    U32(SQL_CONVERT_INTEGER, CVT_ALL),
-    U32(SQL_CONVERT_LONGVARBINARY, 0),
-    U32(SQL_CONVERT_LONGVARCHAR, CVT_ALL | SQL_CVT_TIMESTAMP),
-    U32(SQL_CONVERT_NUMERIC, CVT_TEXT | CVT_NUM),
-    U32(SQL_CONVERT_REAL, CVT_TEXT | CVT_NUM),
-    U32(SQL_CONVERT_SMALLINT, CVT_ALL),
-    U32(SQL_CONVERT_TIME, 0),
-    U32(SQL_CONVERT_TIMESTAMP, CVT_TEXT | SQL_CVT_TIMESTAMP),
-    U32(SQL_CONVERT_TINYINT, CVT_ALL),
-    U32(SQL_CONVERT_VARBINARY, CVT_TEXT | SQL_CVT_VARBINARY),
-    U32(SQL_CONVERT_VARCHAR, CVT_ALL | SQL_CVT_TIMESTAMP),
-    U32(SQL_CONVERT_WCHAR, CVT_ALL | SQL_CVT_TIMESTAMP),
-    U32(SQL_CONVERT_WLONGVARCHAR, CVT_ALL | SQL_CVT_TIMESTAMP),
-    U32(SQL_CONVERT_WVARCHAR, CVT_ALL | SQL_CVT_TIMESTAMP),
-    U32(SQL_CONVERT_GUID, 0),
+    /* {fn CONVERT(x, SQL_type)} from each type */
+    U32(SQL_CONVERT_BIGINT, CVT_FROM_NUM),
+    U32(SQL_CONVERT_BIT, CVT_FROM_NUM),
+    U32(SQL_CONVERT_DECIMAL, CVT_FROM_NUM),
+    U32(SQL_CONVERT_DOUBLE, CVT_FROM_NUM),
+    U32(SQL_CONVERT_FLOAT, CVT_FROM_NUM),
+    U32(SQL_CONVERT_INTEGER, CVT_FROM_NUM),
+    U32(SQL_CONVERT_NUMERIC, CVT_FROM_NUM),
+    U32(SQL_CONVERT_REAL, CVT_FROM_NUM),
+    U32(SQL_CONVERT_SMALLINT, CVT_FROM_NUM),
+    U32(SQL_CONVERT_TINYINT, CVT_FROM_NUM),
+    U32(SQL_CONVERT_CHAR, CVT_FROM_CHAR),
+    U32(SQL_CONVERT_VARCHAR, CVT_FROM_CHAR),
+    U32(SQL_CONVERT_LONGVARCHAR, CVT_FROM_CHAR),
+    U32(SQL_CONVERT_WCHAR, CVT_FROM_CHAR),
+    U32(SQL_CONVERT_WVARCHAR, CVT_FROM_CHAR),
+    U32(SQL_CONVERT_WLONGVARCHAR, CVT_FROM_CHAR),
+    U32(SQL_CONVERT_BINARY, CVT_FROM_BIN),
+    U32(SQL_CONVERT_VARBINARY, CVT_FROM_BIN),
+    U32(SQL_CONVERT_LONGVARBINARY, CVT_FROM_BIN),
+    U32(SQL_CONVERT_DATE, CVT_CHARS | SQL_CVT_DATE | SQL_CVT_TIMESTAMP),
+    U32(SQL_CONVERT_TIME, CVT_CHARS | SQL_CVT_TIME),
+    U32(SQL_CONVERT_TIMESTAMP, CVT_CHARS | CVT_TIMES),
+    U32(SQL_CONVERT_GUID, CVT_CHARS | SQL_CVT_GUID),
     U32(SQL_CONVERT_INTERVAL_YEAR_MONTH, 0),
     U32(SQL_CONVERT_INTERVAL_DAY_TIME, 0),
 };
@@ -253,6 +321,104 @@ static void odbc_version_string(const char *v, char *out, size_t cap)
     if (v)
         sscanf(v, "%u.%u.%u", &a, &b, &c);
     snprintf(out, cap, "%02u.%02u.%04u", a % 100, b % 100, c % 10000);
+}
+
+/* A string row whose text depends on the connection. */
+static const char *row_string(drv_dbc *c, SQLUSMALLINT type, char *tmp, size_t cap)
+{
+    const char *s;
+    switch (type) {
+    case SQL_DRIVER_VER:
+        odbc_version_string(AZDO_DRIVER_VERSION, tmp, cap);
+        return tmp;
+    case SQL_DBMS_VER:
+        /* the REST API version the connection speaks, e.g. 7.1 -> "07.01.0000" */
+        odbc_version_string(c->api_version ? c->api_version : "7.1", tmp, cap);
+        return tmp;
+    case SQL_DATA_SOURCE_NAME: return c->dsn ? c->dsn : "";
+    case SQL_DATA_SOURCE_READ_ONLY: return c->access_mode == SQL_MODE_READ_ONLY ? "Y" : "N";
+    case SQL_SERVER_NAME: return c->server ? c->server : "";
+    case SQL_DATABASE_NAME: return c->database ? c->database : "";
+    case SQL_USER_NAME:
+        s = c->session ? azdo_session_user(c->session) : NULL;
+        return s ? s : "";
+    default: return "";
+    }
+}
+
+/* A SQLite limit of the connection (its compile-time default before connecting). */
+static SQLUINTEGER sqlite_limit(drv_dbc *c, int which, SQLUINTEGER fallback, SQLUINTEGER cap)
+{
+    sqlite3 *db = c->session ? azdo_session_db(c->session) : NULL;
+    int v = db ? sqlite3_limit(db, which, -1) : -1;
+    if (v < 0)
+        return fallback;
+    return (SQLUINTEGER)v > cap ? cap : (SQLUINTEGER)v;
+}
+
+static SQLUINTEGER join_operators(void)
+{
+    SQLUINTEGER v = SQL_SRJO_CROSS_JOIN | SQL_SRJO_INNER_JOIN | SQL_SRJO_LEFT_OUTER_JOIN | SQL_SRJO_NATURAL_JOIN;
+    if (sqlite3_libversion_number() >= 3039000) /* RIGHT and FULL OUTER JOIN arrived in 3.39.0 */
+        v |= SQL_SRJO_RIGHT_OUTER_JOIN | SQL_SRJO_FULL_OUTER_JOIN;
+    return v;
+}
+
+static SQLUINTEGER oj_capabilities(void)
+{
+    SQLUINTEGER v = SQL_OJ_LEFT | SQL_OJ_NESTED | SQL_OJ_NOT_ORDERED | SQL_OJ_INNER | SQL_OJ_ALL_COMPARISON_OPS;
+    if (sqlite3_libversion_number() >= 3039000)
+        v |= SQL_OJ_RIGHT | SQL_OJ_FULL;
+    return v;
+}
+
+/* The value of a computed numeric row. */
+static SQLUINTEGER row_value(drv_dbc *c, SQLUSMALLINT type)
+{
+    unsigned caps = drv_sqlesc_caps();
+    switch (type) {
+    case SQL_MAX_COLUMNS_IN_GROUP_BY:
+    case SQL_MAX_COLUMNS_IN_INDEX:
+    case SQL_MAX_COLUMNS_IN_ORDER_BY:
+    case SQL_MAX_COLUMNS_IN_SELECT:
+    case SQL_MAX_COLUMNS_IN_TABLE: return sqlite_limit(c, SQLITE_LIMIT_COLUMN, 2000, 65535);
+    case SQL_MAX_STATEMENT_LEN: return sqlite_limit(c, SQLITE_LIMIT_SQL_LENGTH, 0, 0xFFFFFFFFu);
+    case SQL_MAX_CHAR_LITERAL_LEN: return sqlite_limit(c, SQLITE_LIMIT_LENGTH, 0, 0xFFFFFFFFu);
+    /* hexadecimal digits of X'…': two per byte, within the statement length */
+    case SQL_MAX_BINARY_LITERAL_LEN: return sqlite_limit(c, SQLITE_LIMIT_SQL_LENGTH, 0, 0xFFFFFFFFu);
+    case SQL_OJ_CAPABILITIES: return oj_capabilities();
+    case SQL_SQL92_RELATIONAL_JOIN_OPERATORS: return join_operators();
+    case SQL_NUMERIC_FUNCTIONS: return (SQLUINTEGER)sqlesc_function_mask(SQLESC_MASK_NUMERIC, caps);
+    case SQL_STRING_FUNCTIONS: return (SQLUINTEGER)sqlesc_function_mask(SQLESC_MASK_STRING, caps);
+    case SQL_SYSTEM_FUNCTIONS: return (SQLUINTEGER)sqlesc_function_mask(SQLESC_MASK_SYSTEM, caps);
+    case SQL_TIMEDATE_FUNCTIONS: return (SQLUINTEGER)sqlesc_function_mask(SQLESC_MASK_TIMEDATE, caps);
+    case SQL_TIMEDATE_ADD_INTERVALS:
+    case SQL_TIMEDATE_DIFF_INTERVALS: return (SQLUINTEGER)sqlesc_function_mask(SQLESC_MASK_TSI, caps);
+    case SQL_CONVERT_FUNCTIONS: return (SQLUINTEGER)sqlesc_function_mask(SQLESC_MASK_CONVERT, caps);
+    default: return 0;
+    }
+}
+
+/* SQL_DRIVER_HENV / HDBC: the driver's own handle; HSTMT / HDESC: the handle
+ * passed in *val, when it is one of ours (the DM passes the driver's). */
+static SQLRETURN put_handle(drv_dbc *c, SQLUSMALLINT type, SQLPOINTER val, SQLSMALLINT *outlen)
+{
+    void *h = NULL;
+    if (type == SQL_DRIVER_HENV)
+        h = c->env;
+    else if (type == SQL_DRIVER_HDBC)
+        h = c;
+    else if (val)
+        h = *(SQLHANDLE *)val;
+    if ((type == SQL_DRIVER_HSTMT && !handle_is(h, SQL_HANDLE_STMT)) ||
+        (type == SQL_DRIVER_HDESC && !handle_is(h, SQL_HANDLE_DESC)))
+        return diag_err(&c->h.diag, "HY024", "Invalid attribute value: *InfoValuePtr must hold a %s handle",
+                        type == SQL_DRIVER_HSTMT ? "statement" : "descriptor");
+    if (val)
+        *(SQLULEN *)val = (SQLULEN)(uintptr_t)h;
+    if (outlen)
+        *outlen = sizeof(SQLULEN);
+    return SQL_SUCCESS;
 }
 
 static SQLRETURN put_string(drv_dbc *c, const char *s, SQLPOINTER val, SQLSMALLINT buflen,
@@ -274,54 +440,27 @@ static SQLRETURN put_string(drv_dbc *c, const char *s, SQLPOINTER val, SQLSMALLI
 SQLRETURN drv_get_info(drv_dbc *c, SQLUSMALLINT type, SQLPOINTER val, SQLSMALLINT buflen,
                        SQLSMALLINT *outlen, int wide)
 {
-    char tmp[64];
-    const char *dyn = NULL;
-    switch (type) {
-    case SQL_DRIVER_VER:
-        odbc_version_string(AZDO_DRIVER_VERSION, tmp, sizeof tmp);
-        dyn = tmp;
-        break;
-    case SQL_DBMS_VER:
-        /* the REST API version the connection speaks, e.g. 7.1 -> "07.01.0000" */
-        odbc_version_string(c->api_version ? c->api_version : "7.1", tmp, sizeof tmp);
-        dyn = tmp;
-        break;
-    case SQL_DATA_SOURCE_NAME:
-        dyn = c->dsn ? c->dsn : "";
-        break;
-    case SQL_SERVER_NAME:
-        dyn = c->server ? c->server : "";
-        break;
-    case SQL_DATABASE_NAME:
-        dyn = c->database ? c->database : "";
-        break;
-    case SQL_USER_NAME:
-        dyn = c->session ? azdo_session_user(c->session) : "";
-        if (!dyn)
-            dyn = "";
-        break;
-    default:
-        break;
-    }
-    if (dyn)
-        return put_string(c, dyn, val, buflen, outlen, wide);
-
     for (size_t i = 0; i < sizeof info_rows / sizeof info_rows[0]; i++) {
         const info_row *r = &info_rows[i];
         if (r->id != type)
             continue;
+        SQLUINTEGER num = r->computed ? row_value(c, type) : r->num;
+        char tmp[64];
         switch (r->kind) {
         case I_STR:
-            return put_string(c, r->str, val, buflen, outlen, wide);
+            return put_string(c, r->str ? r->str : row_string(c, type, tmp, sizeof tmp), val, buflen, outlen,
+                              wide);
+        case I_ULEN:
+            return put_handle(c, type, val, outlen);
         case I_U16:
             if (val)
-                *(SQLUSMALLINT *)val = (SQLUSMALLINT)r->num;
+                *(SQLUSMALLINT *)val = (SQLUSMALLINT)num;
             if (outlen)
                 *outlen = sizeof(SQLUSMALLINT);
             return SQL_SUCCESS;
         default:
             if (val)
-                *(SQLUINTEGER *)val = r->num;
+                *(SQLUINTEGER *)val = num;
             if (outlen)
                 *outlen = sizeof(SQLUINTEGER);
             return SQL_SUCCESS;
@@ -333,60 +472,137 @@ SQLRETURN drv_get_info(drv_dbc *c, SQLUSMALLINT type, SQLPOINTER val, SQLSMALLIN
 
 /* ---- SQLGetFunctions ------------------------------------------------------- */
 
-/*
- * Functions an application can call.  Besides the driver's exports this lists
- * the ODBC 2 calls the unixODBC DM maps onto them (SQLError -> SQLGetDiagRec,
- * SQLTransact -> SQLEndTran, …) and SQLDataSources/SQLDrivers, which the DM
- * implements itself.
- */
-static const SQLUSMALLINT supported_functions[] = {
-    SQL_API_SQLALLOCHANDLE, SQL_API_SQLFREEHANDLE, SQL_API_SQLFREESTMT,
-    SQL_API_SQLSETENVATTR, SQL_API_SQLGETENVATTR,
-    SQL_API_SQLCONNECT, SQL_API_SQLDRIVERCONNECT, SQL_API_SQLDISCONNECT,
-    SQL_API_SQLGETINFO, SQL_API_SQLGETFUNCTIONS, SQL_API_SQLGETTYPEINFO,
-    SQL_API_SQLSETCONNECTATTR, SQL_API_SQLGETCONNECTATTR,
-    SQL_API_SQLSETSTMTATTR, SQL_API_SQLGETSTMTATTR,
-    SQL_API_SQLPREPARE, SQL_API_SQLEXECUTE, SQL_API_SQLEXECDIRECT,
-    SQL_API_SQLNUMPARAMS, SQL_API_SQLBINDPARAMETER,
-    SQL_API_SQLNUMRESULTCOLS, SQL_API_SQLDESCRIBECOL, SQL_API_SQLCOLATTRIBUTE,
-    SQL_API_SQLBINDCOL, SQL_API_SQLFETCH, SQL_API_SQLFETCHSCROLL, SQL_API_SQLGETDATA,
-    SQL_API_SQLROWCOUNT, SQL_API_SQLMORERESULTS, SQL_API_SQLCLOSECURSOR, SQL_API_SQLCANCEL,
-    SQL_API_SQLENDTRAN, SQL_API_SQLGETDIAGREC, SQL_API_SQLGETDIAGFIELD,
-    SQL_API_SQLTABLES, SQL_API_SQLCOLUMNS, SQL_API_SQLNATIVESQL,
-    SQL_API_SQLPRIMARYKEYS, SQL_API_SQLFOREIGNKEYS, SQL_API_SQLSTATISTICS,
-    SQL_API_SQLSPECIALCOLUMNS, SQL_API_SQLPROCEDURES, SQL_API_SQLPROCEDURECOLUMNS,
-    SQL_API_SQLGETCURSORNAME, SQL_API_SQLSETCURSORNAME,
-    SQL_API_SQLDESCRIBEPARAM, SQL_API_SQLPARAMDATA, SQL_API_SQLPUTDATA,
-    SQL_API_SQLGETDESCFIELD, SQL_API_SQLSETDESCFIELD,
-    /* mapped or implemented by the driver manager */
-    SQL_API_SQLALLOCCONNECT, SQL_API_SQLALLOCENV, SQL_API_SQLALLOCSTMT, SQL_API_SQLFREECONNECT,
-    SQL_API_SQLFREEENV, SQL_API_SQLERROR, SQL_API_SQLTRANSACT, SQL_API_SQLGETCONNECTOPTION,
-    SQL_API_SQLSETCONNECTOPTION, SQL_API_SQLGETSTMTOPTION, SQL_API_SQLSETSTMTOPTION,
-    SQL_API_SQLSETPARAM, SQL_API_SQLBINDPARAM, SQL_API_SQLDATASOURCES, SQL_API_SQLDRIVERS,
-    SQL_API_SQLPARAMOPTIONS,
+/* Every ODBC 3.8 function, by the name an A entry point has (a W one adds 'W'). */
+static const struct api_function {
+    SQLUSMALLINT id;
+    const char *name;
+} api_functions[] = {
+    {SQL_API_SQLALLOCCONNECT, "SQLAllocConnect"},
+    {SQL_API_SQLALLOCENV, "SQLAllocEnv"},
+    {SQL_API_SQLALLOCHANDLE, "SQLAllocHandle"},
+    {SQL_API_SQLALLOCHANDLESTD, "SQLAllocHandleStd"},
+    {SQL_API_SQLALLOCSTMT, "SQLAllocStmt"},
+    {SQL_API_SQLBINDCOL, "SQLBindCol"},
+    {SQL_API_SQLBINDPARAM, "SQLBindParam"},
+    {SQL_API_SQLBINDPARAMETER, "SQLBindParameter"},
+    {SQL_API_SQLBROWSECONNECT, "SQLBrowseConnect"},
+    {SQL_API_SQLBULKOPERATIONS, "SQLBulkOperations"},
+    {SQL_API_SQLCANCEL, "SQLCancel"},
+    {SQL_API_SQLCANCELHANDLE, "SQLCancelHandle"},
+    {SQL_API_SQLCLOSECURSOR, "SQLCloseCursor"},
+    {SQL_API_SQLCOLATTRIBUTE, "SQLColAttribute"},
+    {SQL_API_SQLCOLATTRIBUTES, "SQLColAttributes"},
+    {SQL_API_SQLCOLUMNPRIVILEGES, "SQLColumnPrivileges"},
+    {SQL_API_SQLCOLUMNS, "SQLColumns"},
+    {SQL_API_SQLCOMPLETEASYNC, "SQLCompleteAsync"},
+    {SQL_API_SQLCONNECT, "SQLConnect"},
+    {SQL_API_SQLCOPYDESC, "SQLCopyDesc"},
+    {SQL_API_SQLDATASOURCES, "SQLDataSources"},
+    {SQL_API_SQLDESCRIBECOL, "SQLDescribeCol"},
+    {SQL_API_SQLDESCRIBEPARAM, "SQLDescribeParam"},
+    {SQL_API_SQLDISCONNECT, "SQLDisconnect"},
+    {SQL_API_SQLDRIVERCONNECT, "SQLDriverConnect"},
+    {SQL_API_SQLDRIVERS, "SQLDrivers"},
+    {SQL_API_SQLENDTRAN, "SQLEndTran"},
+    {SQL_API_SQLERROR, "SQLError"},
+    {SQL_API_SQLEXECDIRECT, "SQLExecDirect"},
+    {SQL_API_SQLEXECUTE, "SQLExecute"},
+    {SQL_API_SQLEXTENDEDFETCH, "SQLExtendedFetch"},
+    {SQL_API_SQLFETCH, "SQLFetch"},
+    {SQL_API_SQLFETCHSCROLL, "SQLFetchScroll"},
+    {SQL_API_SQLFOREIGNKEYS, "SQLForeignKeys"},
+    {SQL_API_SQLFREECONNECT, "SQLFreeConnect"},
+    {SQL_API_SQLFREEENV, "SQLFreeEnv"},
+    {SQL_API_SQLFREEHANDLE, "SQLFreeHandle"},
+    {SQL_API_SQLFREESTMT, "SQLFreeStmt"},
+    {SQL_API_SQLGETCONNECTATTR, "SQLGetConnectAttr"},
+    {SQL_API_SQLGETCONNECTOPTION, "SQLGetConnectOption"},
+    {SQL_API_SQLGETCURSORNAME, "SQLGetCursorName"},
+    {SQL_API_SQLGETDATA, "SQLGetData"},
+    {SQL_API_SQLGETDESCFIELD, "SQLGetDescField"},
+    {SQL_API_SQLGETDESCREC, "SQLGetDescRec"},
+    {SQL_API_SQLGETDIAGFIELD, "SQLGetDiagField"},
+    {SQL_API_SQLGETDIAGREC, "SQLGetDiagRec"},
+    {SQL_API_SQLGETENVATTR, "SQLGetEnvAttr"},
+    {SQL_API_SQLGETFUNCTIONS, "SQLGetFunctions"},
+    {SQL_API_SQLGETINFO, "SQLGetInfo"},
+    {SQL_API_SQLGETSTMTATTR, "SQLGetStmtAttr"},
+    {SQL_API_SQLGETSTMTOPTION, "SQLGetStmtOption"},
+    {SQL_API_SQLGETTYPEINFO, "SQLGetTypeInfo"},
+    {SQL_API_SQLMORERESULTS, "SQLMoreResults"},
+    {SQL_API_SQLNATIVESQL, "SQLNativeSql"},
+    {SQL_API_SQLNUMPARAMS, "SQLNumParams"},
+    {SQL_API_SQLNUMRESULTCOLS, "SQLNumResultCols"},
+    {SQL_API_SQLPARAMDATA, "SQLParamData"},
+    {SQL_API_SQLPARAMOPTIONS, "SQLParamOptions"},
+    {SQL_API_SQLPREPARE, "SQLPrepare"},
+    {SQL_API_SQLPRIMARYKEYS, "SQLPrimaryKeys"},
+    {SQL_API_SQLPROCEDURECOLUMNS, "SQLProcedureColumns"},
+    {SQL_API_SQLPROCEDURES, "SQLProcedures"},
+    {SQL_API_SQLPUTDATA, "SQLPutData"},
+    {SQL_API_SQLROWCOUNT, "SQLRowCount"},
+    {SQL_API_SQLSETCONNECTATTR, "SQLSetConnectAttr"},
+    {SQL_API_SQLSETCONNECTOPTION, "SQLSetConnectOption"},
+    {SQL_API_SQLSETCURSORNAME, "SQLSetCursorName"},
+    {SQL_API_SQLSETDESCFIELD, "SQLSetDescField"},
+    {SQL_API_SQLSETDESCREC, "SQLSetDescRec"},
+    {SQL_API_SQLSETENVATTR, "SQLSetEnvAttr"},
+    {SQL_API_SQLSETPARAM, "SQLSetParam"},
+    {SQL_API_SQLSETPOS, "SQLSetPos"},
+    {SQL_API_SQLSETSCROLLOPTIONS, "SQLSetScrollOptions"},
+    {SQL_API_SQLSETSTMTATTR, "SQLSetStmtAttr"},
+    {SQL_API_SQLSETSTMTOPTION, "SQLSetStmtOption"},
+    {SQL_API_SQLSPECIALCOLUMNS, "SQLSpecialColumns"},
+    {SQL_API_SQLSTATISTICS, "SQLStatistics"},
+    {SQL_API_SQLTABLEPRIVILEGES, "SQLTablePrivileges"},
+    {SQL_API_SQLTABLES, "SQLTables"},
+    {SQL_API_SQLTRANSACT, "SQLTransact"},
 };
+
+static SQLUSMALLINT exported[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE];
+static pthread_once_t exported_once = PTHREAD_ONCE_INIT;
+
+/* Is `name` a symbol of the module at `base` (not of a library it depends on)? */
+static int exports(void *module, const void *base, const char *name)
+{
+    void *sym = dlsym(module, name);
+    Dl_info where;
+    return sym && dladdr(sym, &where) && where.dli_fbase == base;
+}
+
+static void find_exports(void)
+{
+    Dl_info self;
+    void *module = NULL;
+    if (dladdr((void *)exported, &self) && self.dli_fname)
+        module = dlopen(self.dli_fname, RTLD_LAZY | RTLD_NOLOAD);
+    for (size_t i = 0; i < sizeof api_functions / sizeof api_functions[0]; i++) {
+        char wide[64];
+        snprintf(wide, sizeof wide, "%sW", api_functions[i].name);
+        /* without a way to look (never seen on glibc), claim everything: the
+         * DM only ever uses the answer to disable functions it found */
+        if (!module || exports(module, self.dli_fbase, api_functions[i].name) ||
+            exports(module, self.dli_fbase, wide))
+            SQL_FUNC_SET(exported, api_functions[i].id);
+    }
+    if (module)
+        dlclose(module);
+}
 
 SQLRETURN drv_get_functions(drv_dbc *c, SQLUSMALLINT id, SQLUSMALLINT *supported)
 {
-    size_t n = sizeof supported_functions / sizeof supported_functions[0];
     if (!supported)
         return diag_err(&c->h.diag, "HY009", "Invalid use of null pointer");
+    pthread_once(&exported_once, find_exports);
     if (id == SQL_API_ODBC3_ALL_FUNCTIONS) {
-        memset(supported, 0, SQL_API_ODBC3_ALL_FUNCTIONS_SIZE * sizeof *supported);
-        for (size_t i = 0; i < n; i++)
-            SQL_FUNC_SET(supported, supported_functions[i]);
+        memcpy(supported, exported, sizeof exported);
         return SQL_SUCCESS;
     }
     if (id == SQL_API_ALL_FUNCTIONS) {
-        memset(supported, 0, 100 * sizeof *supported);
-        for (size_t i = 0; i < n; i++)
-            if (supported_functions[i] < 100)
-                supported[supported_functions[i]] = SQL_TRUE;
+        for (SQLUSMALLINT i = 0; i < 100; i++)
+            supported[i] = SQL_FUNC_EXISTS(exported, i);
         return SQL_SUCCESS;
     }
-    *supported = SQL_FALSE;
-    for (size_t i = 0; i < n; i++)
-        if (supported_functions[i] == id)
-            *supported = SQL_TRUE;
+    *supported = id < SQL_API_ODBC3_ALL_FUNCTIONS_SIZE * 16 ? SQL_FUNC_EXISTS(exported, id) : SQL_FALSE;
     return SQL_SUCCESS;
 }

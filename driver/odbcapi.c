@@ -198,14 +198,13 @@ SQLRETURN SQL_API SQLPutData(SQLHSTMT h, SQLPOINTER data, SQLLEN len)
     STMT_CALL(h, drv_put_data(s, data, len));
 }
 
-/* No descriptor field the driver supports is a string: the W forms are the same calls. */
 SQLRETURN SQL_API SQLGetDescField(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
                                   SQLINTEGER buflen, SQLINTEGER *outlen)
 {
     drv_desc *d = desc_enter(h);
     if (!d)
         return SQL_INVALID_HANDLE;
-    return desc_leave(d, drv_get_desc_field(d, rec, field, val, buflen, outlen));
+    return desc_leave(d, drv_get_desc_field(d, rec, field, val, buflen, outlen, 0));
 }
 
 SQLRETURN SQL_API SQLSetDescField(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
@@ -216,6 +215,42 @@ SQLRETURN SQL_API SQLSetDescField(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field
         return SQL_INVALID_HANDLE;
     return desc_leave(d, drv_set_desc_field(d, rec, field, val, len));
 }
+
+SQLRETURN SQL_API SQLGetDescRec(SQLHDESC h, SQLSMALLINT rec, SQLCHAR *name, SQLSMALLINT bufmax,
+                                SQLSMALLINT *namelen, SQLSMALLINT *type, SQLSMALLINT *subtype,
+                                SQLLEN *length, SQLSMALLINT *precision, SQLSMALLINT *scale,
+                                SQLSMALLINT *nullable)
+{
+    drv_desc *d = desc_enter(h);
+    if (!d)
+        return SQL_INVALID_HANDLE;
+    drv_strout o = drv_strout_a(name, bufmax);
+    SQLLEN len = 0;
+    SQLRETURN rc = drv_get_desc_rec(d, rec, &o, &len, type, subtype, length, precision, scale, nullable);
+    if (SQL_SUCCEEDED(rc))
+        put_small(namelen, len);
+    return desc_leave(d, rc);
+}
+
+/* No string argument: there is no SQLSetDescRecW. */
+SQLRETURN SQL_API SQLSetDescRec(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT type, SQLSMALLINT subtype,
+                                SQLLEN length, SQLSMALLINT precision, SQLSMALLINT scale, SQLPOINTER data,
+                                SQLLEN *octet_length_ptr, SQLLEN *ind_ptr)
+{
+    drv_desc *d = desc_enter(h);
+    if (!d)
+        return SQL_INVALID_HANDLE;
+    return desc_leave(d, drv_set_desc_rec(d, rec, type, subtype, length, precision, scale, data,
+                                          octet_length_ptr, ind_ptr));
+}
+
+/*
+ * SQLCopyDesc is deliberately not exported: unixODBC 2.3.11 keeps the
+ * connection's mutex locked after calling a driver's SQLCopyDesc, so with
+ * Threading >= 1 (odbcinst.ini.sample) the next call on the connection hangs.
+ * Without it the DM copies field by field through SQLGetDescField /
+ * SQLSetDescField, which desc.c supports (docs/conformance.md).
+ */
 
 SQLRETURN SQL_API SQLNumResultCols(SQLHSTMT h, SQLSMALLINT *n)
 {
@@ -337,7 +372,8 @@ SQLRETURN SQL_API SQLColumns(SQLHSTMT h, SQLCHAR *cat, SQLSMALLINT catlen, SQLCH
 SQLRETURN SQL_API SQLPrimaryKeys(SQLHSTMT h, SQLCHAR *cat, SQLSMALLINT catlen, SQLCHAR *schem,
                                  SQLSMALLINT schemlen, SQLCHAR *table, SQLSMALLINT tablelen)
 {
-    STMT_CALL(h, drv_primary_keys(s));
+    STMT_CALL(h, drv_primary_keys(s, (const char *)cat, catlen, (const char *)schem, schemlen,
+                                  (const char *)table, tablelen));
 }
 
 SQLRETURN SQL_API SQLForeignKeys(SQLHSTMT h, SQLCHAR *pkcat, SQLSMALLINT pkcatlen, SQLCHAR *pkschem,
@@ -345,34 +381,55 @@ SQLRETURN SQL_API SQLForeignKeys(SQLHSTMT h, SQLCHAR *pkcat, SQLSMALLINT pkcatle
                                  SQLCHAR *fkcat, SQLSMALLINT fkcatlen, SQLCHAR *fkschem,
                                  SQLSMALLINT fkschemlen, SQLCHAR *fktable, SQLSMALLINT fktablelen)
 {
-    STMT_CALL(h, drv_foreign_keys(s));
+    STMT_CALL(h, drv_foreign_keys(s, (const char *)pkcat, pkcatlen, (const char *)pkschem, pkschemlen,
+                                  (const char *)pktable, pktablelen, (const char *)fkcat, fkcatlen,
+                                  (const char *)fkschem, fkschemlen, (const char *)fktable, fktablelen));
 }
 
 SQLRETURN SQL_API SQLStatistics(SQLHSTMT h, SQLCHAR *cat, SQLSMALLINT catlen, SQLCHAR *schem,
                                 SQLSMALLINT schemlen, SQLCHAR *table, SQLSMALLINT tablelen,
                                 SQLUSMALLINT unique, SQLUSMALLINT reserved)
 {
-    STMT_CALL(h, drv_statistics(s));
+    STMT_CALL(h, drv_statistics(s, (const char *)cat, catlen, (const char *)schem, schemlen,
+                                (const char *)table, tablelen, unique, reserved));
 }
 
 SQLRETURN SQL_API SQLSpecialColumns(SQLHSTMT h, SQLUSMALLINT idtype, SQLCHAR *cat, SQLSMALLINT catlen,
                                     SQLCHAR *schem, SQLSMALLINT schemlen, SQLCHAR *table,
                                     SQLSMALLINT tablelen, SQLUSMALLINT scope, SQLUSMALLINT nullable)
 {
-    STMT_CALL(h, drv_special_columns(s));
+    STMT_CALL(h, drv_special_columns(s, idtype, (const char *)cat, catlen, (const char *)schem, schemlen,
+                                     (const char *)table, tablelen, scope, nullable));
 }
 
 SQLRETURN SQL_API SQLProcedures(SQLHSTMT h, SQLCHAR *cat, SQLSMALLINT catlen, SQLCHAR *schem,
                                 SQLSMALLINT schemlen, SQLCHAR *proc, SQLSMALLINT proclen)
 {
-    STMT_CALL(h, drv_procedures(s));
+    STMT_CALL(h, drv_procedures(s, (const char *)cat, catlen, (const char *)schem, schemlen,
+                                (const char *)proc, proclen));
 }
 
 SQLRETURN SQL_API SQLProcedureColumns(SQLHSTMT h, SQLCHAR *cat, SQLSMALLINT catlen, SQLCHAR *schem,
                                       SQLSMALLINT schemlen, SQLCHAR *proc, SQLSMALLINT proclen,
                                       SQLCHAR *column, SQLSMALLINT columnlen)
 {
-    STMT_CALL(h, drv_procedure_columns(s));
+    STMT_CALL(h, drv_procedure_columns(s, (const char *)cat, catlen, (const char *)schem, schemlen,
+                                       (const char *)proc, proclen, (const char *)column, columnlen));
+}
+
+SQLRETURN SQL_API SQLTablePrivileges(SQLHSTMT h, SQLCHAR *cat, SQLSMALLINT catlen, SQLCHAR *schem,
+                                     SQLSMALLINT schemlen, SQLCHAR *table, SQLSMALLINT tablelen)
+{
+    STMT_CALL(h, drv_table_privileges(s, (const char *)cat, catlen, (const char *)schem, schemlen,
+                                      (const char *)table, tablelen));
+}
+
+SQLRETURN SQL_API SQLColumnPrivileges(SQLHSTMT h, SQLCHAR *cat, SQLSMALLINT catlen, SQLCHAR *schem,
+                                      SQLSMALLINT schemlen, SQLCHAR *table, SQLSMALLINT tablelen,
+                                      SQLCHAR *column, SQLSMALLINT columnlen)
+{
+    STMT_CALL(h, drv_column_privileges(s, (const char *)cat, catlen, (const char *)schem, schemlen,
+                                       (const char *)table, tablelen, (const char *)column, columnlen));
 }
 
 /* ---- diagnostics --------------------------------------------------------------- */

@@ -247,7 +247,7 @@ SQLRETURN SQL_API SQLGetTypeInfoW(SQLHSTMT h, SQLSMALLINT type)
     return stmt_leave(s, drv_get_type_info(s, type));
 }
 
-/* Converts up to four catalog arguments; returns 0, or -1 when memory ran out. */
+/* Converts up to six catalog arguments; returns 0, or -1 when memory ran out. */
 typedef struct wargs {
     char *v[6];
 } wargs;
@@ -301,15 +301,19 @@ SQLRETURN SQL_API SQLColumnsW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, SQL
     return stmt_leave(s, rc);
 }
 
-/* The catalog calls below return empty results whatever their arguments. */
-
 SQLRETURN SQL_API SQLPrimaryKeysW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, SQLWCHAR *schem,
                                   SQLSMALLINT schemlen, SQLWCHAR *table, SQLSMALLINT tablelen)
 {
     drv_stmt *s = stmt_enter(h);
     if (!s)
         return SQL_INVALID_HANDLE;
-    return stmt_leave(s, drv_primary_keys(s));
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {cat, schem, table};
+    const SQLSMALLINT l[] = {catlen, schemlen, tablelen};
+    SQLRETURN rc = conv_args(&a, 3, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_primary_keys(s, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS);
+    free_args(&a, 3);
+    return stmt_leave(s, rc);
 }
 
 SQLRETURN SQL_API SQLForeignKeysW(SQLHSTMT h, SQLWCHAR *pkcat, SQLSMALLINT pkcatlen, SQLWCHAR *pkschem,
@@ -320,7 +324,14 @@ SQLRETURN SQL_API SQLForeignKeysW(SQLHSTMT h, SQLWCHAR *pkcat, SQLSMALLINT pkcat
     drv_stmt *s = stmt_enter(h);
     if (!s)
         return SQL_INVALID_HANDLE;
-    return stmt_leave(s, drv_foreign_keys(s));
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {pkcat, pkschem, pktable, fkcat, fkschem, fktable};
+    const SQLSMALLINT l[] = {pkcatlen, pkschemlen, pktablelen, fkcatlen, fkschemlen, fktablelen};
+    SQLRETURN rc = conv_args(&a, 6, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_foreign_keys(s, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS, a.v[3],
+                                      SQL_NTS, a.v[4], SQL_NTS, a.v[5], SQL_NTS);
+    free_args(&a, 6);
+    return stmt_leave(s, rc);
 }
 
 SQLRETURN SQL_API SQLStatisticsW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, SQLWCHAR *schem,
@@ -330,7 +341,13 @@ SQLRETURN SQL_API SQLStatisticsW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, 
     drv_stmt *s = stmt_enter(h);
     if (!s)
         return SQL_INVALID_HANDLE;
-    return stmt_leave(s, drv_statistics(s));
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {cat, schem, table};
+    const SQLSMALLINT l[] = {catlen, schemlen, tablelen};
+    SQLRETURN rc = conv_args(&a, 3, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_statistics(s, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS, unique, reserved);
+    free_args(&a, 3);
+    return stmt_leave(s, rc);
 }
 
 SQLRETURN SQL_API SQLSpecialColumnsW(SQLHSTMT h, SQLUSMALLINT idtype, SQLWCHAR *cat, SQLSMALLINT catlen,
@@ -340,7 +357,14 @@ SQLRETURN SQL_API SQLSpecialColumnsW(SQLHSTMT h, SQLUSMALLINT idtype, SQLWCHAR *
     drv_stmt *s = stmt_enter(h);
     if (!s)
         return SQL_INVALID_HANDLE;
-    return stmt_leave(s, drv_special_columns(s));
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {cat, schem, table};
+    const SQLSMALLINT l[] = {catlen, schemlen, tablelen};
+    SQLRETURN rc = conv_args(&a, 3, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_special_columns(s, idtype, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS, scope,
+                                         nullable);
+    free_args(&a, 3);
+    return stmt_leave(s, rc);
 }
 
 SQLRETURN SQL_API SQLProceduresW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, SQLWCHAR *schem,
@@ -349,7 +373,13 @@ SQLRETURN SQL_API SQLProceduresW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, 
     drv_stmt *s = stmt_enter(h);
     if (!s)
         return SQL_INVALID_HANDLE;
-    return stmt_leave(s, drv_procedures(s));
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {cat, schem, proc};
+    const SQLSMALLINT l[] = {catlen, schemlen, proclen};
+    SQLRETURN rc = conv_args(&a, 3, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_procedures(s, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS);
+    free_args(&a, 3);
+    return stmt_leave(s, rc);
 }
 
 SQLRETURN SQL_API SQLProcedureColumnsW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, SQLWCHAR *schem,
@@ -359,7 +389,46 @@ SQLRETURN SQL_API SQLProcedureColumnsW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT ca
     drv_stmt *s = stmt_enter(h);
     if (!s)
         return SQL_INVALID_HANDLE;
-    return stmt_leave(s, drv_procedure_columns(s));
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {cat, schem, proc, column};
+    const SQLSMALLINT l[] = {catlen, schemlen, proclen, columnlen};
+    SQLRETURN rc = conv_args(&a, 4, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_procedure_columns(s, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS, a.v[3],
+                                           SQL_NTS);
+    free_args(&a, 4);
+    return stmt_leave(s, rc);
+}
+
+SQLRETURN SQL_API SQLTablePrivilegesW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, SQLWCHAR *schem,
+                                      SQLSMALLINT schemlen, SQLWCHAR *table, SQLSMALLINT tablelen)
+{
+    drv_stmt *s = stmt_enter(h);
+    if (!s)
+        return SQL_INVALID_HANDLE;
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {cat, schem, table};
+    const SQLSMALLINT l[] = {catlen, schemlen, tablelen};
+    SQLRETURN rc = conv_args(&a, 3, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_table_privileges(s, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS);
+    free_args(&a, 3);
+    return stmt_leave(s, rc);
+}
+
+SQLRETURN SQL_API SQLColumnPrivilegesW(SQLHSTMT h, SQLWCHAR *cat, SQLSMALLINT catlen, SQLWCHAR *schem,
+                                       SQLSMALLINT schemlen, SQLWCHAR *table, SQLSMALLINT tablelen,
+                                       SQLWCHAR *column, SQLSMALLINT columnlen)
+{
+    drv_stmt *s = stmt_enter(h);
+    if (!s)
+        return SQL_INVALID_HANDLE;
+    wargs a = {{0}};
+    const SQLWCHAR *w[] = {cat, schem, table, column};
+    const SQLSMALLINT l[] = {catlen, schemlen, tablelen, columnlen};
+    SQLRETURN rc = conv_args(&a, 4, w, l) ? diag_nomem(&s->h.diag)
+                   : drv_column_privileges(s, a.v[0], SQL_NTS, a.v[1], SQL_NTS, a.v[2], SQL_NTS, a.v[3],
+                                           SQL_NTS);
+    free_args(&a, 4);
+    return stmt_leave(s, rc);
 }
 
 /* ---- diagnostics ---------------------------------------------------------------- */
@@ -387,7 +456,7 @@ SQLRETURN SQL_API SQLGetDiagFieldW(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT re
     return drv_get_diag_field(type, h, rec, field, info, buflen, outlen, 1);
 }
 
-/* ---- descriptors (no string field is supported: as the A forms) ---------------- */
+/* ---- descriptors (string fields, e.g. SQL_DESC_NAME, in UTF-16; buffer in bytes) -- */
 
 SQLRETURN SQL_API SQLGetDescFieldW(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,
                                    SQLINTEGER buflen, SQLINTEGER *outlen)
@@ -395,7 +464,24 @@ SQLRETURN SQL_API SQLGetDescFieldW(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT fiel
     drv_desc *d = desc_enter(h);
     if (!d)
         return SQL_INVALID_HANDLE;
-    return desc_leave(d, drv_get_desc_field(d, rec, field, val, buflen, outlen));
+    return desc_leave(d, drv_get_desc_field(d, rec, field, val, buflen, outlen, 1));
+}
+
+/* The name buffer counts characters, as in SQLDescribeColW. */
+SQLRETURN SQL_API SQLGetDescRecW(SQLHDESC h, SQLSMALLINT rec, SQLWCHAR *name, SQLSMALLINT bufmax,
+                                 SQLSMALLINT *namelen, SQLSMALLINT *type, SQLSMALLINT *subtype,
+                                 SQLLEN *length, SQLSMALLINT *precision, SQLSMALLINT *scale,
+                                 SQLSMALLINT *nullable)
+{
+    drv_desc *d = desc_enter(h);
+    if (!d)
+        return SQL_INVALID_HANDLE;
+    drv_strout o = drv_strout_w_chars(name, bufmax);
+    SQLLEN len = 0;
+    SQLRETURN rc = drv_get_desc_rec(d, rec, &o, &len, type, subtype, length, precision, scale, nullable);
+    if (SQL_SUCCEEDED(rc))
+        put_small(namelen, len);
+    return desc_leave(d, rc);
 }
 
 SQLRETURN SQL_API SQLSetDescFieldW(SQLHDESC h, SQLSMALLINT rec, SQLSMALLINT field, SQLPOINTER val,

@@ -178,6 +178,16 @@ static int is_dae_len(SQLLEN v)
     return v == SQL_DATA_AT_EXEC || v <= SQL_LEN_DATA_AT_EXEC_OFFSET;
 }
 
+/* An indicator or length the application bound: read through memcpy,
+ * because row-wise arrays pack them at any alignment (pyodbc's
+ * fast_executemany rows are not padded). */
+static SQLLEN len_at(const SQLLEN *p)
+{
+    SQLLEN v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 /*
  * Does parameter p of set row ask for its value by SQLPutData?  Not a
  * character or binary value announced as SQL_LEN_DATA_AT_EXEC(0): it is
@@ -190,11 +200,11 @@ static int param_is_dae(const drv_stmt *s, const drv_param *p, SQLULEN row)
 {
     SQLLEN *ind = ind_addr(s, p->ind, row);
     SQLLEN *lp = ind_addr(s, p->len_ptr, row);
-    if (ind && *ind == SQL_NULL_DATA)
+    if (ind && len_at(ind) == SQL_NULL_DATA)
         return 0;
-    if (!lp || !is_dae_len(*lp))
+    if (!lp || !is_dae_len(len_at(lp)))
         return 0;
-    return !(*lp == SQL_LEN_DATA_AT_EXEC(0) && is_var_ctype(eff_ctype(p)));
+    return !(len_at(lp) == SQL_LEN_DATA_AT_EXEC(0) && is_var_ctype(eff_ctype(p)));
 }
 
 /* ---- data-at-execution -------------------------------------------------------- */
@@ -289,23 +299,31 @@ static SQLRETURN bind_value(drv_stmt *s, int i, const drv_param *p, SQLULEN row,
         data = data_addr(s, p, row);
         SQLLEN *ind = ind_addr(s, p->ind, row);
         SQLLEN *lp = ind_addr(s, p->len_ptr, row);
-        if ((ind && *ind == SQL_NULL_DATA) || !data)
+        if (ind && len_at(ind) == SQL_NULL_DATA)
             goto null;
-        if (lp && *lp == SQL_LEN_DATA_AT_EXEC(0) && is_var_ctype(ctype)) {
+        if (!data) {
+            /* no buffer (or a descriptor record whose DATA_PTR was refused as
+             * inconsistent, HY021, which some clients ignore): never NULL by stealth */
+            diag_post(d, "HY009", 0, drow, i,
+                      "Parameter %d has no data buffer (SQLBindParameter ParameterValuePtr / SQL_DESC_DATA_PTR "
+                      "is null) and its indicator is not SQL_NULL_DATA: nothing to send", i);
+            return SQL_ERROR;
+        }
+        if (lp && len_at(lp) == SQL_LEN_DATA_AT_EXEC(0) && is_var_ctype(ctype)) {
             data = ""; /* an empty data-at-execution value (param_is_dae) */
             len = 0;
-        } else if (lp && *lp == SQL_DEFAULT_PARAM) {
+        } else if (lp && len_at(lp) == SQL_DEFAULT_PARAM) {
             diag_post(d, "HYC00", 0, drow, i, "Parameter %d: default parameter values (SQL_DEFAULT_PARAM) are "
                       "not supported", i);
             return SQL_ERROR;
         } else if (ctype == SQL_C_CHAR || ctype == SQL_C_WCHAR) {
-            len = lp ? *lp : SQL_NTS;
+            len = lp ? len_at(lp) : SQL_NTS;
             if (len < 0 && len != SQL_NTS) {
                 diag_post(d, "HY090", 0, drow, i, "Parameter %d: invalid string length %ld", i, (long)len);
                 return SQL_ERROR;
             }
         } else if (ctype == SQL_C_BINARY) {
-            len = lp ? *lp : p->buflen;
+            len = lp ? len_at(lp) : p->buflen;
             if (len < 0) {
                 diag_post(d, "HY090", 0, drow, i, "Parameter %d: invalid binary length %ld", i, (long)len);
                 return SQL_ERROR;
@@ -1218,7 +1236,13 @@ SQLRETURN drv_describe_param(drv_stmt *s, SQLUSMALLINT num, SQLSMALLINT *type, S
             int notnull = 0;
             if (declared_type(s, &tg, &tg.targets[num - 1], decl, sizeof decl, &notnull)) {
                 nl = notnull ? SQL_NO_NULLS : SQL_NULLABLE;
-                if (decl[0]) {
+                if (decl[0] && (strcasestr(decl, "NUMERIC") || strcasestr(decl, "DECIMAL"))) {
+                    /* NUMERIC affinity keeps numbers as INTEGER or REAL: a double
+                     * carries them (a long-text description made pyodbc bind
+                     * decimals with precision 0) */
+                    t = SQL_DOUBLE;
+                    sz = 15;
+                } else if (decl[0]) {
                     ty_info ti;
                     ty_from_decl(decl, TY_VAL_UNKNOWN, 0, &ti);
                     if (ti.sql_type == SQL_WVARCHAR && ti.column_size <= DESCRIBE_VARCHAR_MAX) {

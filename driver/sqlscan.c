@@ -105,6 +105,7 @@ static void tokenize(const char *s, size_t n, toks *ts)
     memset(ts, 0, sizeof *ts);
     ts->s = s;
     size_t i = 0;
+    long plain = 0; /* '?' markers so far */
     /* leading ';' are empty statements */
     for (;;) {
         i = sqlscan_skip_blanks(s, n, i, 0);
@@ -143,10 +144,13 @@ static void tokenize(const char *s, size_t n, toks *ts)
             }
             push(ts, T_NUMBER, st, i);
         } else if (c == '?') {
-            i++;
-            while (i < n && is_digit((unsigned char)s[i]))
-                i++;
-            push(ts, i - st > 1 ? T_NAMED_PARAM : T_PARAM, st, i);
+            /* ?N numbered in order (the escape rewriter writes them, sqlesc.h) is a plain '?' */
+            long num = 0;
+            for (i++; i < n && is_digit((unsigned char)s[i]); i++)
+                if (num < 1000000)
+                    num = num * 10 + (s[i] - '0');
+            plain++;
+            push(ts, i - st == 1 || num == plain ? T_PARAM : T_NAMED_PARAM, st, i);
         } else if ((c == ':' || c == '@' || c == '$') && i + 1 < n && is_word_char((unsigned char)s[i + 1])) {
             i++;
             while (i < n && (is_word_char((unsigned char)s[i]) || s[i] == ':'))

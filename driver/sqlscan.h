@@ -22,9 +22,10 @@
  *          t.c >= ?, ON CONFLICT … SET c = ?; the column belongs to the
  *          statement's table (INSERT/UPDATE/DELETE target, or the first
  *          table after FROM in a SELECT).
- *    Markers are `?` numbered left to right as SQLite numbers them.  With a
- *    numbered or named marker (?NNN, :x, @x, $x) the numbering is SQLite's
- *    business and nothing is mapped.  Strings, quoted identifiers ("…",
+ *    Markers are `?` numbered left to right as SQLite numbers them; `?N`
+ *    where N is the marker's own position counts as `?` (sqlesc.h writes
+ *    them so).  With any other numbered or named marker (?NNN, :x, @x, $x)
+ *    the numbering is SQLite's business and nothing is mapped.  Strings, quoted identifiers ("…",
  *    `…`, […]) and comments are skipped correctly; anything else unmapped
  *    is simply unknown (the caller describes it generically).
  */

@@ -13,6 +13,10 @@
  * first row is buffered in the VM (row_state ROW_PENDING) for SQLFetch.  A
  * parameter array executes the statement once per parameter set (params.c).
  *
+ * Before SQLite sees the text, ODBC escape sequences are rewritten to SQLite
+ * SQL (sqlesc.h; not with SQL_ATTR_NOSCAN = SQL_NOSCAN_ON), and
+ * SQLNativeSql returns that rewritten text.
+ *
  * One statement per call: text after the first statement (other than
  * spaces, ';' and comments) is rejected with 42000 rather than silently
  * ignored or run.
@@ -26,6 +30,7 @@
 #include <time.h>
 
 #include "driver.h"
+#include "sqlesc.h"
 #include "sqlscan.h"
 
 static double now_s(void)
@@ -60,13 +65,18 @@ static double now_s(void)
  * handler's timeout.
  */
 
-/* SQLite calls this every 1000 VM instructions while a query timeout is set. */
-static int timeout_progress(void *arg)
+/* SQLite calls this every 1000 VM instructions of a step: the place where
+ * SQLCancel and the query timeout stop local work.  Not sqlite3_interrupt,
+ * which would stop every statement of the connection, and keep stopping
+ * them while any of them has a cursor open. */
+static int step_progress(void *arg)
 {
     drv_stmt *s = arg;
+    if (__atomic_load_n(&s->cancel_requested, __ATOMIC_RELAXED))
+        return 1; /* makes the step return SQLITE_INTERRUPT */
     if (s->deadline > 0 && now_s() > s->deadline) {
         s->timed_out = 1;
-        return 1; /* makes the step return SQLITE_INTERRUPT */
+        return 1;
     }
     return 0;
 }
@@ -100,15 +110,12 @@ int stmt_step_timeout(drv_stmt *s, long timeout)
         azdo_session_cancel(c->session);
     pthread_mutex_unlock(&c->cancel_lock);
 
-    if (timeout > 0) {
+    if (timeout > 0)
         s->deadline = now_s() + (double)timeout;
-        sqlite3_progress_handler(db, 1000, timeout_progress, s);
-    }
+    sqlite3_progress_handler(db, 1000, step_progress, s);
     int rc = sqlite3_step(s->vm);
-    if (timeout > 0) {
-        sqlite3_progress_handler(db, 0, NULL, NULL);
-        s->deadline = 0;
-    }
+    sqlite3_progress_handler(db, 0, NULL, NULL);
+    s->deadline = 0;
 
     pthread_mutex_lock(&c->cancel_lock);
     s->executing = 0;
@@ -183,11 +190,39 @@ static SQLRETURN prepare_vm(drv_stmt *s, const char *sql, size_t n)
     return SQL_SUCCESS;
 }
 
+/* What {fn DATABASE()}, {fn USER()} and the SQLite-dependent {fn}s read. */
+static void escape_env(drv_dbc *c, sqlesc_env *env)
+{
+    env->database = c->database;
+    env->user = c->session ? azdo_session_user(c->session) : NULL;
+    env->caps = drv_sqlesc_caps();
+}
+
+/* Posts the rewriter's error on d. */
+static SQLRETURN escape_error(drv_diag *d, const sqlesc_result *r)
+{
+    if (strcmp(r->state, "HY001") == 0)
+        return diag_nomem(d);
+    return diag_err(d, r->state, "%s", r->message);
+}
+
 SQLRETURN drv_prepare(drv_stmt *s, const char *sql, SQLLEN len)
 {
     if (!sql)
         return diag_err(&s->h.diag, "HY009", "Invalid use of null pointer: no statement text");
-    return prepare_vm(s, sql, drv_inlen(sql, len));
+    size_t n = drv_inlen(sql, len);
+    /* ODBC escapes ({fn …}, {ts …}, …) become SQLite SQL first, unless the
+     * application asked for the text as it is (SQL_ATTR_NOSCAN) */
+    if (s->noscan == SQL_NOSCAN_ON || !sqlesc_maybe(sql, n))
+        return prepare_vm(s, sql, n);
+    sqlesc_env env;
+    sqlesc_result r;
+    escape_env(s->dbc, &env);
+    if (sqlesc_rewrite(sql, n, &env, &r) != 0)
+        return escape_error(&s->h.diag, &r);
+    SQLRETURN rc = prepare_vm(s, r.sql, r.len);
+    sqlesc_result_free(&r);
+    return rc;
 }
 
 /* ---- execute ------------------------------------------------------------------ */
@@ -353,9 +388,8 @@ SQLRETURN drv_cancel(SQLHSTMT h)
     pthread_mutex_lock(&c->cancel_lock);
     int executing = s->executing || s->batch_executing;
     if (executing && c->session) {
-        s->cancel_requested = 1;
-        azdo_session_cancel(c->session);              /* the HTTP request or retry wait */
-        sqlite3_interrupt(azdo_session_db(c->session)); /* local work */
+        __atomic_store_n(&s->cancel_requested, 1, __ATOMIC_RELAXED); /* local work: step_progress */
+        azdo_session_cancel(c->session);                          /* the HTTP request or retry wait */
     }
     pthread_mutex_unlock(&c->cancel_lock);
     /* In the need-data state (SQLExecute returned SQL_NEED_DATA) no call is
@@ -399,8 +433,14 @@ SQLRETURN drv_native_sql(drv_dbc *c, const char *in, SQLLEN inlen, const drv_str
 {
     if (!in)
         return diag_err(&c->h.diag, "HY009", "Invalid use of null pointer");
-    /* no escape-sequence translation yet: the text goes to SQLite unchanged */
-    int t = drv_strout_put(out, in, drv_inlen(in, inlen), outlen);
+    /* the text SQLPrepare would give SQLite (with SQL_NOSCAN_OFF) */
+    sqlesc_env env;
+    sqlesc_result r;
+    escape_env(c, &env);
+    if (sqlesc_rewrite(in, drv_inlen(in, inlen), &env, &r) != 0)
+        return escape_error(&c->h.diag, &r);
+    int t = drv_strout_put(out, r.sql, r.len, outlen);
+    sqlesc_result_free(&r);
     if (t < 0)
         return diag_nomem(&c->h.diag);
     return t ? diag_warn(&c->h.diag, "01004", "String data, right truncated") : SQL_SUCCESS;

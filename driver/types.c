@@ -104,8 +104,11 @@ static void ty_make(SQLSMALLINT t, SQLULEN size, ty_info *o)
     default:
         o->sql_type = o->verbose_type = SQL_WVARCHAR;
         o->column_size = size ? size : TY_EXPR_TEXT_SIZE;
-        o->display_size = (SQLLEN)o->column_size;
-        o->octet_length = (SQLLEN)o->column_size * 2;
+        /* column_size counts UTF-16 units; clients that read text as UTF-8
+         * (DBD::ODBC, PHP) size their SQL_C_CHAR buffers from these, and a
+         * unit takes up to 3 bytes of UTF-8 (a surrogate pair: 4 for 2) */
+        o->display_size = (SQLLEN)o->column_size * 3;
+        o->octet_length = (SQLLEN)o->column_size * 3;
         o->case_sensitive = 1;
         o->searchable = SQL_SEARCHABLE;
         o->c_default = SQL_C_WCHAR;

@@ -9,15 +9,31 @@
 #include "utf16.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define REPLACEMENT 0xFFFDu
+
+/* UTF-16 input often sits in an application buffer that need not be 2-byte
+ * aligned (pyodbc's fast_executemany packs parameter rows): read code units
+ * through memcpy. */
+static inline uint16_t unit_at(const uint16_t *s, size_t i)
+{
+    uint16_t u;
+    memcpy(&u, (const unsigned char *)s + 2 * i, sizeof u);
+    return u;
+}
+
+static inline void unit_put(uint16_t *s, size_t i, uint16_t u)
+{
+    memcpy((unsigned char *)s + 2 * i, &u, sizeof u);
+}
 
 size_t u16_strlen(const uint16_t *s)
 {
     size_t n = 0;
     if (!s)
         return 0;
-    while (s[n])
+    while (unit_at(s, n))
         n++;
     return n;
 }
@@ -92,10 +108,10 @@ size_t u8_to_u16(const char *s, size_t n, uint16_t *out, size_t cap, size_t *bad
         if (!full && written + units <= cap && out) {
             if (units == 2) {
                 cp -= 0x10000;
-                out[written++] = (uint16_t)(0xD800 + (cp >> 10));
-                out[written++] = (uint16_t)(0xDC00 + (cp & 0x3FF));
+                unit_put(out, written++, (uint16_t)(0xD800 + (cp >> 10)));
+                unit_put(out, written++, (uint16_t)(0xDC00 + (cp & 0x3FF)));
             } else {
-                out[written++] = (uint16_t)cp;
+                unit_put(out, written++, (uint16_t)cp);
             }
         } else {
             full = 1;
@@ -137,9 +153,10 @@ size_t u16_to_u8(const uint16_t *s, size_t n, char *out, size_t cap, size_t *bad
     int full = 0;
 
     while (i < n) {
-        uint32_t cp = s[i];
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF) {
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (s[i + 1] - 0xDC00u);
+        uint32_t cp = unit_at(s, i);
+        uint16_t next = i + 1 < n ? unit_at(s, i + 1) : 0;
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 1 < n && next >= 0xDC00 && next <= 0xDFFF) {
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (next - 0xDC00u);
             i += 2;
         } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             cp = REPLACEMENT; /* unpaired surrogate */
@@ -209,7 +226,8 @@ size_t u16_prefix(const uint16_t *s, size_t n, size_t max)
     size_t i = 0;
     while (i < n) {
         size_t adv = 1;
-        if (s[i] >= 0xD800 && s[i] <= 0xDBFF && i + 1 < n && s[i + 1] >= 0xDC00 && s[i + 1] <= 0xDFFF)
+        uint16_t u = unit_at(s, i), next = i + 1 < n ? unit_at(s, i + 1) : 0;
+        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n && next >= 0xDC00 && next <= 0xDFFF)
             adv = 2;
         if (i + adv > max)
             break;

@@ -4,7 +4,7 @@
 
 AZDO_DEB_PACKAGES="gcc make autoconf automake libtool pkg-config
  unixodbc unixodbc-dev odbcinst libcurl4-openssl-dev libcjson-dev libsqlite3-dev
- libcmocka-dev python3 python3-pyodbc libdbd-odbc-perl"
+ libcmocka-dev python3 python3-pyodbc libdbd-odbc-perl php-cli php-odbc"
 
 azdo_install_deps() {
     missing=

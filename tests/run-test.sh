@@ -5,7 +5,8 @@
 # real unixODBC driver manager, so each gets its own emulator on a free
 # loopback port and a sandbox ODBCSYSINI with the DSN `AzDOEmu` pointing at
 # it (tests/emulator/emu_env.sh).  Python tests run with Debian's
-# /usr/bin/python3, which has pyodbc.  Unit and vtab tests run as they are.
+# /usr/bin/python3, which has pyodbc; PHP tests with php (php-cli, php-odbc).
+# Unit and vtab tests run as they are.
 set -u
 test_path=$1
 shift
@@ -17,6 +18,7 @@ export top_srcdir top_builddir
 case "$test_path" in
 *.py) runner=/usr/bin/python3 ;;
 *.sh) runner=sh ;;
+*.php) runner=php ;;
 *) runner= ;;
 esac
 
@@ -41,6 +43,15 @@ case "$test_path" in
     if [ -n "${AZDO_ASAN_PRELOAD:-}" ]; then
         LD_PRELOAD="$AZDO_ASAN_PRELOAD"
         ASAN_OPTIONS="detect_leaks=0:replace_str=0:intercept_strlen=0:intercept_strchr=0:intercept_strndup=0:abort_on_error=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+        case "$test_path" in
+        *.php)
+            # PHP dlopens its extensions with RTLD_DEEPBIND, which the ASan
+            # runtime aborts on: a shim preloaded ahead of it drops the flag
+            # (tests/clients/nodeepbind.c), so the runtime is not first.
+            LD_PRELOAD="$top_builddir/tests/clients/.libs/libnodeepbind.so $LD_PRELOAD"
+            ASAN_OPTIONS="verify_asan_link_order=0:$ASAN_OPTIONS"
+            ;;
+        esac
         export LD_PRELOAD ASAN_OPTIONS
     fi
     # run in a subshell so emu_stop (the EXIT trap) still runs afterwards

@@ -41,6 +41,37 @@ def dump():
     return control("/_emulator/dump")["items"]
 
 
+def rest(method, path, body=None, content_type="application/json-patch+json"):
+    """One call to the emulator's Azure DevOps REST API proper (not a control
+    endpoint), authenticated with the run's PAT like any client:
+    rest("GET", "/_apis/wit/workitems/7?api-version=7.1").  `path` is below
+    the organization URL.  Returns (status, decoded JSON or None)."""
+    import base64
+    import urllib.error
+    data = json.dumps(body).encode() if body is not None else None
+    auth = base64.b64encode((":" + PAT).encode()).decode()
+    req = urllib.request.Request(EMU_URL + path, data=data, method=method,
+                                 headers={"Content-Type": content_type, "Authorization": "Basic " + auth})
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            status, text = r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        status, text = e.code, e.read().decode()
+    try:
+        return status, json.loads(text) if text else None
+    except ValueError:
+        return status, None
+
+
+def long_text(n=10000):
+    """n characters (code points) of text mixing ASCII, Latin-1, CJK, Arabic
+    and astral-plane emoji (surrogate pairs in UTF-16), ending in a marker."""
+    unit = "Zo\u00eb \u5c71\u7530\u592a\u90ce \u0645\u0631\u062d\u0628\u0627 \U0001F600\U0001F680 \u2013 abc "
+    end = "<END>"
+    body = (unit * (n // len(unit) + 1))[:n - len(end)]
+    return body + end
+
+
 def identity_text(v):
     """The driver's text form of an identity: 'Display <unique>'."""
     if v is None:

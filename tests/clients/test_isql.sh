@@ -55,9 +55,36 @@ for client in isql iusql; do
     fi
 done
 
-# help and help WorkItems (SQLTables / SQLColumns) must list the table and its columns
-if echo "help" | isql "$AZDO_TEST_DSN" -b 2>&1 | grep -q "WorkItems"; then ok; else fail "isql help does not list WorkItems"; fi
-if echo "help WorkItems" | isql "$AZDO_TEST_DSN" -b 2>&1 | grep -q "AssignedToDisplayName"; then ok; else fail "isql help WorkItems does not list the columns"; fi
+# help and help WorkItems (isql: SQLTables with all NULL, SQLColumns(NULL, NULL, "WorkItems",
+# NULL)) must list the table and its columns, row for row what the catalog functions answer
+# to pyodbc (NULL prints as an empty field)
+/usr/bin/python3 - "$work/catalog" <<'PY'
+import os, sys, pyodbc
+cur = pyodbc.connect("DSN=" + os.environ.get("AZDO_TEST_DSN", "AzDOEmu"), autocommit=True).cursor()
+def text(rows, cols):
+    return "".join("|".join("" if v is None else str(v) for v in r) + "\n" for r in [cols] + rows)
+t = cur.tables().fetchall()
+with open(sys.argv[1] + ".tables", "w") as f:
+    f.write(text([tuple(r) for r in t], [d[0].upper() for d in cur.description]))
+c = cur.columns(table="WorkItems").fetchall()
+with open(sys.argv[1] + ".columns", "w") as f:
+    f.write(text([tuple(r) for r in c], [d[0].upper() for d in cur.description]))
+PY
+grep -q '|WorkItems|TABLE|' "$work/catalog.tables" && ok || fail "SQLTables does not list WorkItems"
+[ "$(wc -l <"$work/catalog.columns")" -gt 20 ] && ok || fail "SQLColumns lists too few WorkItems columns"
+grep -q '|WorkItems|AssignedToDisplayName|' "$work/catalog.columns" && ok || fail "SQLColumns lacks AssignedToDisplayName"
+for client in isql iusql; do
+    echo "help" | $client "$AZDO_TEST_DSN" -b -c -d'|' >"$work/$client.help" 2>&1
+    if cmp -s "$work/$client.help" "$work/catalog.tables"; then ok; else
+        fail "$client help differs from SQLTables:"
+        diff "$work/catalog.tables" "$work/$client.help" | head -10
+    fi
+    echo "help WorkItems" | $client "$AZDO_TEST_DSN" -b -c -d'|' >"$work/$client.helpcols" 2>&1
+    if cmp -s "$work/$client.helpcols" "$work/catalog.columns"; then ok; else
+        fail "$client help WorkItems differs from SQLColumns:"
+        diff "$work/catalog.columns" "$work/$client.helpcols" | head -10
+    fi
+done
 
 # a wrong PAT: isql reports 28000 and the secret never appears
 if isql -v "$AZDO_TEST_DSN" x wrong-pat-value </dev/null >"$work/bad.out" 2>&1; then

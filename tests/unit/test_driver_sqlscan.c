@@ -243,7 +243,8 @@ static void test_targets_named_markers(void **state)
 {
     sqlscan_targets t;
     static const char *const named[] = {
-        "UPDATE t SET a = ?1 WHERE b = ?",
+        "UPDATE t SET a = ?2 WHERE b = ?",
+        "UPDATE t SET a = ?1 WHERE b = ?1",
         "UPDATE t SET a = :a WHERE b = ?",
         "UPDATE t SET a = @a",
         "UPDATE t SET a = $a",
@@ -255,6 +256,13 @@ static void test_targets_named_markers(void **state)
         assert_null(t.targets);
         sqlscan_targets_free(&t);
     }
+    /* ?N where N is the marker's own position is a plain '?' (the escape
+     * rewriter numbers markers so, sqlesc.h) */
+    targets("UPDATE t SET a = ?1 WHERE b = ?2", &t);
+    assert_int_equal(t.nparams, 2);
+    assert_string_equal(t.targets[0].column, "a");
+    assert_string_equal(t.targets[1].column, "b");
+    sqlscan_targets_free(&t);
     /* inside strings and identifiers they are text */
     targets("UPDATE t SET \"a:b\" = ?, c = ':x ?1' WHERE [d?] = ?", &t);
     assert_int_equal(t.nparams, 2);
