@@ -561,15 +561,19 @@ azdo_errkind azdo_client_batch(azdo_client *c, const int64_t *ids, size_t n, con
         return azdo_error_set(err, AZDO_ERR_INTERNAL, "batch of %zu ids exceeds %d", n, AZDO_BATCH_MAX);
     strbuf b;
     strbuf_init(&b);
+    strbuf_reserve(&b, 64 + n * 12);
     strbuf_append(&b, "{\"ids\":[");
-    for (size_t i = 0; i < n; i++)
-        strbuf_printf(&b, "%s%lld", i ? "," : "", (long long)ids[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strbuf_append_char(&b, ',');
+        strbuf_append_int(&b, (long long)ids[i]);
+    }
     strbuf_append(&b, "]");
     if (nf) {
         strbuf_append(&b, ",\"fields\":[");
         for (size_t i = 0; i < nf; i++) {
             /* reference names are [A-Za-z0-9._-]; escape anyway so JSON stays valid */
-            strbuf_printf(&b, "%s\"", i ? "," : "");
+            strbuf_append(&b, i ? ",\"" : "\"");
             for (const char *p = fields[i]; *p; p++) {
                 if (*p == '"' || *p == '\\')
                     strbuf_append_char(&b, '\\');

@@ -125,7 +125,14 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
     const char *v = colon + 1;
     size_t vlen = n - klen - 1;
 #define IS(name) (klen == sizeof(name) - 1 && strncasecmp(buf, name, klen) == 0)
-    if (IS("Content-Type")) {
+    if (IS("Content-Length")) {
+        /* the body's size up front: one allocation instead of a dozen
+         * doublings (a batch answer is ~150 KB); compressed bodies grow
+         * past it, the usual way.  Capped: the header is the server's word */
+        double cl = header_number(v, vlen);
+        if (cl > 0 && cl < 64.0 * 1024 * 1024 && st->body.len == 0)
+            strbuf_reserve(&st->body, (size_t)cl);
+    } else if (IS("Content-Type")) {
         replace(&st->resp->content_type, header_value(v, vlen));
     } else if (IS("x-ms-continuationtoken")) {
         replace(&st->resp->continuation_token, header_value(v, vlen));

@@ -55,6 +55,25 @@ static int reserve(strbuf *b, size_t extra)
     return 1;
 }
 
+void strbuf_append_int(strbuf *b, long long v)
+{
+    char tmp[24];
+    size_t n = sizeof tmp;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        tmp[--n] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        tmp[--n] = '-';
+    strbuf_append_n(b, tmp + n, sizeof tmp - n);
+}
+
+int strbuf_reserve(strbuf *b, size_t extra)
+{
+    return reserve(b, extra);
+}
+
 void strbuf_append_n(strbuf *b, const char *s, size_t n)
 {
     if (!reserve(b, n))

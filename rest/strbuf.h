@@ -17,12 +17,17 @@ typedef struct strbuf {
 } strbuf;
 
 void strbuf_init(strbuf *b);
+/* Makes room for `extra` more bytes at once (a known final size saves the
+ * doublings, each a copy and a wipe); 0 on OOM (the buffer is then failed). */
+int strbuf_reserve(strbuf *b, size_t extra);
 void strbuf_free(strbuf *b);      /* zeroes the bytes first: buffers may hold secrets */
 void strbuf_reset(strbuf *b);        /* len = 0, keeps memory */
 void strbuf_append(strbuf *b, const char *s);
 void strbuf_append_n(strbuf *b, const char *s, size_t n);
 void strbuf_append_char(strbuf *b, char c);
 void strbuf_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends a decimal integer (no printf: it is in the per-request path). */
+void strbuf_append_int(strbuf *b, long long v);
 /* Percent-encodes everything but RFC 3986 unreserved characters. */
 void strbuf_append_urlenc(strbuf *b, const char *s);
 int strbuf_failed(const strbuf *b);

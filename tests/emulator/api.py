@@ -13,6 +13,8 @@ Routes (case-insensitive; {org} is `fabrikam` or `tfs/DefaultCollection`):
   POST /{org}[/{project}]/_apis/wit/workitemsbatch
   GET  /{org}[/{project}]/_apis/wit/workitems     ?ids &fields &$expand &errorPolicy &asOf
   GET  /{org}[/{project}]/_apis/wit/workitems/{id}
+  GET  /{org}/_apis/ResourceAreas[/{areaId}], OPTIONS /{org}/_apis[/{area}]
+                                                  (locations.py: for Microsoft's client libraries)
 Writes, recycle bin, work item types and comments: see writes.py.
 
 Authentication (resolve_identity): Basic with a PAT (AZDO_EMULATOR_PATS), or
@@ -29,6 +31,7 @@ import re
 import uuid
 from urllib.parse import parse_qs, unquote
 
+import locations
 import store as store_mod
 import wiql
 import writes
@@ -443,6 +446,14 @@ def _handle(state, req):
     if failure is not None:
         return failure
 
+    # OPTIONS /{org}/_apis[/{area}]: the area's resource locations, which
+    # Microsoft's client libraries read first; no api-version (locations.py).
+    if req.method == "OPTIONS" and not scope and len(api) <= 1:
+        found = locations.locations(api[0] if api else None)
+        if found is None:
+            raise _not_found(req)
+        return json_response(found)
+
     route = _route(api, scope)
     if route is None:
         raise _not_found(req)
@@ -482,6 +493,8 @@ class _Ctx:
 
 
 def _route(api, scope):
+    if api[:1] == ["resourceareas"] and len(api) <= 2 and not scope:
+        return ("GET",), get_resource_areas
     if api == ["projects"] and not scope:
         return ("GET",), get_projects
     if len(api) == 2 and api[0] == "projects" and not scope:
@@ -567,6 +580,16 @@ def _bool_param(ctx, name):
 
 # --------------------------------------------------------------------------
 # projects
+
+
+def get_resource_areas(ctx):
+    """GET _apis/ResourceAreas[/{areaId}] (locations.py)."""
+    if len(ctx.segs) == 1:
+        return json_response(locations.resource_areas(ctx.base))
+    found = locations.resource_area(ctx.base, ctx.segs[1])
+    if found is None:
+        raise _not_found(ctx.req)
+    return json_response(found)
 
 
 def get_projects(ctx):

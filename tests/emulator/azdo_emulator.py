@@ -55,6 +55,10 @@ DEFAULTS = {
     "rotate_refresh": True,
     "pat_expired": False,
     "tag_create": True,
+    # Opt-in (bench/ replays the driver's requests with curl): each log entry
+    # also gets "body", the request body as text.  Never headers (no
+    # Authorization), never token endpoint requests.
+    "log_bodies": False,
 }
 RESET_KEYS = set(DEFAULTS)
 
@@ -112,7 +116,7 @@ def validate_config(cfg):
             or not 0 <= lifetime <= 10 ** 9:
         raise ConfigError("token_lifetime_s must be an integer >= 0")
     out["token_lifetime_s"] = int(lifetime)
-    for key in ("oauth_blocked", "rotate_refresh", "pat_expired", "tag_create"):
+    for key in ("oauth_blocked", "rotate_refresh", "pat_expired", "tag_create", "log_bodies"):
         if not isinstance(out[key], bool):
             raise ConfigError("%s must be true or false" % key)
     unmat = out["unmaterialized"]
@@ -333,6 +337,8 @@ class Handler(BaseHTTPRequestHandler):
         # Token endpoints: never log the query (or any form field).
         entry = {"method": self.command, "path": path, "query": "" if token_route else query,
                  "start": started}
+        if emu.config["log_bodies"] and token_route is None and body:
+            entry["body"] = body.decode("utf-8", "replace")
         rule = emu.faults.pick(self.command.upper(), path, is_token=token_route is not None)
         if rule is None:
             outcome = faults_mod.Outcome("send", real())

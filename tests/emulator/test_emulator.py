@@ -914,6 +914,85 @@ class ControlTests(EmulatorTestCase):
         conn.close()
 
 
+class BenchSupportTests(EmulatorTestCase):
+    """What bench/ needs: request bodies in the log (opt-in) and the resource
+    locations Microsoft's client libraries read (locations.py)."""
+
+    def test_log_bodies_opt_in(self):
+        query = {"query": "SELECT [System.Id] FROM WorkItems WHERE [System.Id] < 3"}
+        self.wiql(query["query"])
+        self.assertNotIn("body", self.control("GET", "/log")[1][0])   # off by default
+        self.assertEqual(self.control("POST", "/reset", {"log_bodies": "yes"})[0], 400)
+        self.assertEqual(self.control("POST", "/reset", {"log_bodies": True})[0], 200)
+        self.wiql(query["query"])
+        self.call("GET", self.org + "/_apis/projects")
+        secret = "s3cret-" + secrets.token_hex(8)
+        self.call("POST", "/" + TENANT + "/oauth2/v2.0/token", b"grant_type=client_credentials&client_id=x"
+                  b"&client_secret=" + secret.encode(), pat=None, api_version=None,
+                  headers={"Content-Type": FORM})
+        log = self.control("GET", "/log")[1]
+        self.assertEqual(len(log), 3, log)
+        self.assertEqual(json.loads(log[0]["body"]), query)
+        self.assertNotIn("body", log[1])        # no body, no key
+        self.assertNotIn("body", log[2])        # token endpoints: never
+        text = json.dumps(log)
+        self.assertNotIn(PAT, text)
+        self.assertNotIn(basic(PAT).split()[1], text)
+        self.assertNotIn(secret, text)
+        self.emu.reset({})
+        self.wiql(query["query"])
+        self.assertNotIn("body", self.control("GET", "/log")[1][0])   # a reset turns it off
+
+    def test_resource_locations(self):
+        # OPTIONS needs no api-version; it lists the area's locations.
+        data = self.ok("OPTIONS", self.org + "/_apis/wit", api_version=None)
+        self.assertEqual(data["count"], len(data["value"]))
+        by_id = {loc["id"]: loc for loc in data["value"]}
+        wiql_loc = by_id["1a9c53f7-f243-4447-b110-35ef023636e4"]
+        self.assertEqual(wiql_loc, {"id": "1a9c53f7-f243-4447-b110-35ef023636e4", "area": "wit",
+                                    "resourceName": "wiql",
+                                    "routeTemplate": "{project}/{team}/_apis/{area}/{resource}/{id}",
+                                    "resourceVersion": 2, "minVersion": "1.0", "maxVersion": "7.1",
+                                    "releasedVersion": "7.1"})
+        self.assertEqual(by_id["908509b6-4248-4475-a1cd-829139ba419f"]["resourceName"], "workItemsBatch")
+        self.assertEqual(by_id["62d3d110-0047-428c-ad3c-4fe872c91c74"]["routeTemplate"],
+                         "{project}/_apis/{area}/{resource}/${type}")
+        loc = self.ok("OPTIONS", self.org + "/_apis/Location", api_version=None)
+        self.assertEqual([(x["resourceName"], x["routeTemplate"], x["releasedVersion"]) for x in loc["value"]],
+                         [("ResourceAreas", "_apis/{resource}/{areaId}", "0.0")])
+        everything = self.ok("OPTIONS", self.org + "/_apis", api_version=None)
+        self.assertEqual(everything["count"], data["count"] + loc["count"])
+        self.assertEqual(self.call("OPTIONS", self.org + "/_apis/nosucharea", api_version=None)[0], 404)
+        self.assertEqual(self.call("OPTIONS", self.org + "/_apis/wit", pat="bad", api_version=None)[0], 401)
+
+        # A URL built from a route template the way the clients do (empty
+        # route values drop their segment) reaches the real endpoint.
+        def expand(template, **values):
+            values.setdefault("area", "wit")
+            parts = [re.sub(r"\{(\w+)\}", lambda m: quote(str(values.get(m.group(1), ""))), seg)
+                     for seg in template.split("/")]
+            return "/".join(p for p in parts if p)
+        url = self.org + "/" + expand(wiql_loc["routeTemplate"], project="Fabrikam-Fiber-Git",
+                                      resource="wiql")
+        self.assertEqual(url, "/fabrikam/Fabrikam-Fiber-Git/_apis/wit/wiql")
+        got = self.ok("POST", url, {"query": "SELECT [System.Id] FROM WorkItems WHERE [System.Id] < 3"},
+                      api_version="7.1-preview.2")
+        self.assertIn("workItems", got)
+
+        # ResourceAreas: the areas served at this organization's URL.
+        areas = self.ok("GET", self.org + "/_apis/ResourceAreas", api_version="7.1-preview.1")
+        base = "http://127.0.0.1:%d/fabrikam/" % self.port
+        self.assertEqual(areas, {"count": 2, "value": [
+            {"id": "79134c72-4a58-4b42-976c-04e7115f32bf", "name": "core", "locationUrl": base},
+            {"id": "5264459e-e5e0-4bd8-b118-0985e68a4ec5", "name": "wit", "locationUrl": base}]})
+        one = self.ok("GET", self.org + "/_apis/resourceAreas/5264459E-E5E0-4BD8-B118-0985E68A4EC5",
+                      api_version="7.1-preview.1")
+        self.assertEqual(one["name"], "wit")
+        self.err(404, "GET", self.org + "/_apis/ResourceAreas/00000000-0000-0000-0000-000000000000",
+                 api_version="7.1-preview.1")
+        self.assertEqual(self.call("GET", self.org + "/_apis/ResourceAreas", pat="bad")[0], 401)
+
+
 # --------------------------------------------------------------------------
 # token endpoints, bearer auth, faults
 
