@@ -89,8 +89,7 @@ int dbc_apply_access_mode(drv_dbc *c)
 {
     if (!c->session)
         return 0;
-    const char *sql = c->access_mode == SQL_MODE_READ_ONLY ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0";
-    return sqlite3_exec(azdo_session_db(c->session), sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    return azdo_session_set_read_only(c->session, c->access_mode == SQL_MODE_READ_ONLY);
 }
 
 int drv_connect_attr_is_string(SQLINTEGER attr)

@@ -762,6 +762,20 @@ static void expand(esc *e, buf *out, const char *t, fnargs *a)
     for (int k = 0; k < a->n; k++)
         if (a->markers[k] > 0 && uses[k] != 1 && !e->number_markers)
             e->renumber = 1;
+    /* plain ? are numbered in the order they appear in the output: a
+     * template that uses its marked arguments in another order than they
+     * were written (LOCATE, TIMESTAMPADD, …) would bind them swapped */
+    int last = -1;
+    for (const char *p = t; *p && !e->number_markers; p++) {
+        if (p[0] != '$' || p[1] < '1' || p[1] > '0' + MAX_ARGS || p[1] - '1' >= a->n)
+            continue;
+        int k = p[1] - '1';
+        if (a->markers[k] > 0) {
+            if (k < last)
+                e->renumber = 1;
+            last = k;
+        }
+    }
     for (const char *p = t; *p; p++) {
         if (p[0] == '$' && p[1] >= '1' && p[1] <= '0' + MAX_ARGS && p[1] - '1' < a->n) {
             b_put(out, "(", 1);

@@ -97,6 +97,10 @@ int azdo_session_defer_begin(azdo_session *s, sqlite3_stmt *vm, azdo_defer_outco
 void azdo_session_defer_tag(azdo_session *s, long tag);
 void azdo_session_defer_end(azdo_session *s);
 
+/* SQL_ATTR_ACCESS_MODE: on = nothing may be written (SQLite's query_only,
+ * which SQL itself may not switch off).  0, or -1 on failure. */
+int azdo_session_set_read_only(azdo_session *s, int on);
+
 /* Display name of the authenticated user (for SQL_USER_NAME), or "". */
 const char *azdo_session_user(const azdo_session *s);
 

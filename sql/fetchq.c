@@ -25,7 +25,7 @@ struct azdo_fetchq {
     size_t nf;
     window *ring[FETCHQ_MAX];
     size_t head, count;    /* windows submitted and not delivered, oldest at head */
-    size_t depth, max_depth;
+    size_t depth;          /* windows kept in flight: the pool's limit (1 without read-ahead) */
     int ids_done;          /* the idsource said: no more ids */
     azdo_errkind ids_rc;   /* the idsource failed: reported after the windows before it */
     azdo_error ids_err;
@@ -44,12 +44,11 @@ azdo_fetchq *azdo_fetchq_new(azdo_client *c, azdo_pool *pool, azdo_idsource *src
     q->nf = nf;
     if (pool && azdo_pool_parallel(pool)) {
         q->pool = pool;
-        q->max_depth = (size_t)azdo_pool_limit(pool);
-        if (q->max_depth > FETCHQ_MAX)
-            q->max_depth = FETCHQ_MAX;
-        q->depth = q->max_depth < 2 ? q->max_depth : 2;
+        q->depth = (size_t)azdo_pool_limit(pool);
+        if (q->depth > FETCHQ_MAX)
+            q->depth = FETCHQ_MAX;
     } else {
-        q->max_depth = q->depth = 1;
+        q->depth = 1;
     }
     return q;
 }
@@ -109,8 +108,6 @@ azdo_errkind azdo_fetchq_next(azdo_fetchq *q, int64_t *ids, size_t *n, cJSON **b
     q->count--;
     if (q->pool)
         azdo_pool_wait_done(q->pool, &w->done);
-    if (q->depth < q->max_depth) /* the query goes on: read further ahead */
-        q->depth = q->depth * 2 > q->max_depth ? q->max_depth : q->depth * 2;
     azdo_errkind rc = w->rc;
     if (rc == AZDO_OK) {
         memcpy(ids, w->ids, w->n * sizeof *ids);

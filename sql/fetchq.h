@@ -8,12 +8,13 @@
  * delivered strictly in the order their ids came, so rows keep the order
  * the query asks for.
  *
- * Read-ahead ramps up — 2, 4, 8 … windows, up to the pool's limit — so a
- * query that SQLite stops early (a LIMIT it could not push down) wastes at
- * most a few requests, and memory stays bounded by (depth + 1) × 200 items
- * however many rows the query returns.  Without a parallel pool (one
- * request at a time, or a transport that cannot be cloned) there is no
- * read-ahead at all: each window is fetched when it is needed.
+ * Read-ahead is the pool's limit (MaxConcurrency) from the first window on:
+ * ramping up (2, 4, 8 …) cost two round trips on every query, more than a
+ * small query takes in all, to save a few batch requests on the rare query
+ * the application abandons early.  Memory stays bounded by (depth + 1) ×
+ * 200 items however many rows the query returns.  Without a parallel pool
+ * (one request at a time, or a transport that cannot be cloned) there is
+ * no read-ahead at all: each window is fetched when it is needed.
  */
 #ifndef AZDO_FETCHQ_H
 #define AZDO_FETCHQ_H

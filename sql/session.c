@@ -38,6 +38,7 @@ struct azdo_session {
     int writes_other;     /* writes something else, or through a trigger */
     struct defer_report_ctx { azdo_defer_outcome_fn fn; void *ctx; } report; /* the array's outcome callback */
     sqlite3_int64 rowid_before; /* last_insert_rowid when the array began */
+    int own_pragma;       /* azdo_session_set_read_only is setting query_only */
 };
 
 static const char *ftype_name(azdo_ftype t)
@@ -125,6 +126,12 @@ static int authorize(void *ud, int action, const char *a, const char *b, const c
         if (a && *a && strcmp(a, ":memory:") != 0)
             return deny(s, "ATTACH of a database file ('%s') is not allowed: use local TEMP tables or an "
                            "in-memory database instead",
+                        a);
+        break;
+    case SQLITE_PRAGMA:
+        /* read-only mode is the connection's (SQL_ATTR_ACCESS_MODE): SQL may read it, not undo it */
+        if (a && strcasecmp(a, "query_only") == 0 && b && !s->own_pragma)
+            return deny(s, "PRAGMA %s cannot be set in SQL: use the connection attribute SQL_ATTR_ACCESS_MODE",
                         a);
         break;
     case SQLITE_DROP_TABLE:
@@ -270,6 +277,14 @@ void azdo_session_begin_statement(azdo_session *s, long timeout_s)
     azdo_clock *clk = azdo_client_clock(s->client);
     azdo_client_set_deadline(s->client, timeout_s > 0 ? clk->monotonic(clk) + (double)timeout_s : 0,
                              "query timeout (SQL_ATTR_QUERY_TIMEOUT)");
+}
+
+int azdo_session_set_read_only(azdo_session *s, int on)
+{
+    s->own_pragma = 1;
+    int rc = sqlite3_exec(s->db, on ? "PRAGMA query_only = 1" : "PRAGMA query_only = 0", NULL, NULL, NULL);
+    s->own_pragma = 0;
+    return rc == SQLITE_OK ? 0 : -1;
 }
 
 void azdo_session_set_write_intent(azdo_session *s, int on)

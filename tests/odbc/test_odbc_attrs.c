@@ -122,6 +122,17 @@ static void test_read_only(SQLHDBC dbc)
         CHECK(rc == SQL_ERROR && strcmp(st_, "25000") == 0 && strstr(msg, "Read-only connection"),
               "refused: %s -> rc=%d %s %s", writes[i], (int)rc, st_, msg);
     }
+    /* SQL cannot switch read-only off behind the connection's back */
+    {
+        char st_[6], msg[1024];
+        SQLRETURN rc = exec(st, "PRAGMA query_only = 0");
+        diag(SQL_HANDLE_STMT, st, st_, msg, sizeof msg);
+        CHECK(rc == SQL_ERROR && strstr(msg, "SQL_ATTR_ACCESS_MODE"), "PRAGMA query_only = 0 is refused: rc=%d %s %s",
+              (int)rc, st_, msg);
+        rc = exec(st, "INSERT INTO zro VALUES (3)");
+        diag(SQL_HANDLE_STMT, st, st_, msg, sizeof msg);
+        CHECK(rc == SQL_ERROR && strcmp(st_, "25000") == 0, "and writes stay refused after it: %s", st_);
+    }
     /* a statement prepared while read-write is refused when executed read-only */
     OK(SQLSetConnectAttr(dbc, SQL_ATTR_ACCESS_MODE, (SQLPOINTER)SQL_MODE_READ_WRITE, 0), SQL_HANDLE_DBC, dbc);
     SQLHSTMT pre = new_stmt(dbc);

@@ -408,6 +408,38 @@ static int param_count(const char *sql)
     return n;
 }
 
+/* Runs the rewritten SQL with the values bound in the order the
+ * application wrote its markers; the first column of the row, as text. */
+static char *run_bound(const char *sql, int n, const char *const *vals)
+{
+    static char out[128];
+    sqlite3_stmt *vm = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &vm, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+    for (int i = 0; i < n; i++)
+        sqlite3_bind_text(vm, i + 1, vals[i], -1, SQLITE_TRANSIENT);
+    assert_int_equal(sqlite3_step(vm), SQLITE_ROW);
+    snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(vm, 0));
+    sqlite3_finalize(vm);
+    return out;
+}
+
+static void test_markers_keep_their_order(void **state)
+{
+    /* templates that use their arguments in another order than written */
+    const char *loc[] = {"b", "abc"};
+    assert_string_equal(run_bound(rw("SELECT {fn LOCATE(?, ?)}"), 2, loc), "2");
+    assert_string_equal(run_bound(rw("SELECT {fn POSITION(? IN ?)}"), 2, loc), "2");
+    const char *diff[] = {"2024-01-01 00:00:00", "2024-01-03 00:00:00"};
+    assert_string_equal(run_bound(rw("SELECT {fn TIMESTAMPDIFF(SQL_TSI_DAY, ?, ?)}"), 2, diff), "2");
+    const char *add[] = {"1", "2024-01-01 00:00:00"};
+    assert_string_equal(run_bound(rw("SELECT {fn TIMESTAMPADD(SQL_TSI_DAY, ?, ?)}"), 2, add),
+                        "2024-01-02 00:00:00.000");
+    /* and the markers around them keep theirs */
+    const char *mix[] = {"x", "b", "abc", "y"};
+    assert_string_equal(run_bound(rw("SELECT ? || {fn LOCATE(?, ?)} || ?"), 4, mix), "x2y");
+}
+
 static void test_parameter_markers(void **state)
 {
     /* used once: markers stay as they are */
@@ -456,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_case_nesting_and_layout),
         cmocka_unit_test(test_without_optional_sqlite_functions),
         cmocka_unit_test(test_parameter_markers),
+        cmocka_unit_test(test_markers_keep_their_order),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
