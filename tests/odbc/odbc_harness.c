@@ -3,9 +3,12 @@
  */
 #include "odbc_harness.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #ifndef AZDO_BUILD_DRIVER_SO
@@ -112,6 +115,12 @@ static void remove_sandbox(void)
     rmdir(sandbox_dir);
 }
 
+const char *driver_so(void)
+{
+    const char *so = getenv("AZDO_DRIVER_SO");
+    return so && *so ? so : AZDO_BUILD_DRIVER_SO;
+}
+
 int setup_sandbox(void)
 {
     const char *env_dsn = getenv("AZDO_TEST_DSN");
@@ -132,7 +141,6 @@ int setup_sandbox(void)
     if (!mkdtemp(dir))
         return -1;
     atexit(remove_sandbox);
-    const char *so = getenv("AZDO_DRIVER_SO");
     const char *u = getenv("AZDO_TEST_URL");
     const char *p = getenv("AZDO_TEST_PAT");
     snprintf(dsn, sizeof dsn, "AzDOTest");
@@ -143,7 +151,7 @@ int setup_sandbox(void)
     FILE *f = fopen(path, "w");
     if (!f)
         return -1;
-    fprintf(f, "[%s]\nDriver=%s\nThreading=1\n", drv_name, so && *so ? so : AZDO_BUILD_DRIVER_SO);
+    fprintf(f, "[%s]\nDriver=%s\nThreading=1\n", drv_name, driver_so());
     fclose(f);
     snprintf(path, sizeof path, "%s/odbc.ini", dir);
     f = fopen(path, "w");
@@ -175,6 +183,13 @@ SQLHDBC connect_dsn(void)
         return SQL_NULL_HDBC;
     }
     return dbc;
+}
+
+SQLRETURN dsn_connect(SQLHDBC dbc, const char *attrs)
+{
+    char cs[512];
+    snprintf(cs, sizeof cs, "DSN=%s%s%s", dsn, attrs ? ";" : "", attrs ? attrs : "");
+    return SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
 }
 
 void drop(SQLHDBC dbc)
@@ -270,4 +285,62 @@ int harness_end(SQLHDBC dbc)
     SQLFreeHandle(SQL_HANDLE_ENV, env);
     printf("# %d checks, %d failed\n", checks, failures);
     return failures ? 1 : 0;
+}
+
+int harness_begin_emu(SQLULEN odbc_version)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    const char *d = getenv("AZDO_TEST_DSN"), *sysini = getenv("ODBCSYSINI");
+    if (!d || !*d || !sysini || !*sysini || !getenv("AZDO_EMU_PORT")) {
+        fprintf(stderr, "run this through make check (tests/run-test.sh starts the emulator and the DSN)\n");
+        return 99;
+    }
+    if (setup_sandbox() != 0 || SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env) != SQL_SUCCESS)
+        return 99;
+    SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)odbc_version, 0);
+    return 0;
+}
+
+char *emu_http(const char *method, const char *path, const char *body)
+{
+    const char *port = getenv("AZDO_EMU_PORT");
+    if (!port)
+        return NULL;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)atoi(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    char req[1024];
+    int n = snprintf(req, sizeof req,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nContent-Type: application/json\r\n"
+                     "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                     method, path, port, body ? strlen(body) : 0, body ? body : "");
+    if (n < 0 || (size_t)n >= sizeof req || write(fd, req, (size_t)n) != n) {
+        close(fd);
+        return NULL;
+    }
+    size_t cap = 1 << 16, got = 0;
+    char *buf = malloc(cap);
+    ssize_t r;
+    while ((r = read(fd, buf + got, cap - got - 1)) > 0) {
+        got += (size_t)r;
+        if (got + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    close(fd);
+    buf[got] = '\0';
+    char *b = strstr(buf, "\r\n\r\n");
+    if (strncmp(buf, "HTTP/1.1 200", 12) != 0 || !b) {
+        free(buf);
+        return NULL;
+    }
+    memmove(buf, b + 4, strlen(b + 4) + 1);
+    return buf;
 }

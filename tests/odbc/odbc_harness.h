@@ -11,6 +11,8 @@
  *     dir, ODBCSYSINI pointing at it) for the driver at $AZDO_DRIVER_SO (or
  *     the build tree's), Url=$AZDO_TEST_URL, PWD=$AZDO_TEST_PAT.  When that
  *     backend cannot be reached the test is skipped (exit 77).
+ * Tests that also talk to the emulator itself (harness_begin_emu) run only
+ * under make check.
  */
 #ifndef AZDO_ODBC_HARNESS_H
 #define AZDO_ODBC_HARNESS_H
@@ -56,12 +58,17 @@ void start(const char *group_name);
 void ini_get(const char *path, const char *sect, const char *key, char *out, size_t n);
 /* 0: AZDO_TEST_DSN is used; 1: an own sandbox was written; -1: failure. */
 int setup_sandbox(void);
+/* The driver library: $AZDO_DRIVER_SO, else the build tree's (what an own sandbox registers). */
+const char *driver_so(void);
 
 SQLHDBC new_dbc(void);
 SQLHDBC connect_dsn(void);        /* SQL_NULL_HDBC when the connect fails (reason on stderr) */
 void drop(SQLHDBC dbc);           /* disconnect and free */
 SQLHSTMT new_stmt(SQLHDBC dbc);
 SQLRETURN exec(SQLHSTMT st, const char *sql);
+/* SQLDriverConnect of dbc to "DSN=<dsn>[;attrs]" (attrs may be NULL), no
+ * prompt.  Prints nothing and touches no shared state: any thread may call it. */
+SQLRETURN dsn_connect(SQLHDBC dbc, const char *attrs);
 
 /* UTF-16 helpers for the W tests */
 size_t w_from(const char *utf8, SQLWCHAR *out, size_t cap);
@@ -74,5 +81,16 @@ int w_eq_ascii(const SQLWCHAR *w, const char *a);
 int harness_begin(SQLHDBC *dbc);
 /* Disconnects dbc (if any), frees the environment, prints the summary; the exit code. */
 int harness_end(SQLHDBC dbc);
+
+/*
+ * The main of a test that needs make check's emulator (AZDO_TEST_DSN,
+ * ODBCSYSINI and AZDO_EMU_PORT, set by tests/run-test.sh): takes that DSN
+ * and allocates env for odbc_version (SQL_OV_ODBC3…); connects nothing.
+ * Returns 0, or 99 (the reason on stderr) when not run that way.
+ */
+int harness_begin_emu(SQLULEN odbc_version);
+/* METHOD http://127.0.0.1:$AZDO_EMU_PORT<path> with an optional JSON body:
+ * the body of a 200 answer (malloc'd), else NULL.  Thread-safe. */
+char *emu_http(const char *method, const char *path, const char *body);
 
 #endif

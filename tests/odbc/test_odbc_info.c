@@ -1,7 +1,7 @@
 /*
  * test_odbc_info.c — SQLGetInfo, SQLGetFunctions and the ODBC escape
  * sequences, through the REAL unixODBC driver manager (linked with -lodbc
- * only, like tests/odbc/test_odbc.c, whose connection setup this repeats).
+ * only; the connection setup is tests/odbc/odbc_harness.c's).
  *
  *   - every SQLGetInfo info type of the ODBC 3.8 headers answers, with the
  *     right size (2 or 4 bytes written, strings NUL-terminated with their
@@ -13,9 +13,9 @@
  *     driver, both the driver's own answer and the DM's;
  *   - escapes: SQLNativeSql, SQL_ATTR_NOSCAN, {ts} against DateTime
  *     columns, errors.
- * Where it connects: AZDO_TEST_DSN (make check: tests/run-test.sh starts the
- * emulator), else a sandbox DSN for $AZDO_TEST_URL / $AZDO_TEST_PAT, else
- * skipped (77).
+ * Where it connects: see odbc_harness.h (AZDO_TEST_DSN under make check,
+ * else a sandbox DSN for $AZDO_TEST_URL / $AZDO_TEST_PAT, else skipped).
+ * The driver library it inspects (nm -D, dlopen) is driver_so().
  */
 #include <ctype.h>
 #include <dlfcn.h>
@@ -23,122 +23,10 @@
 #include <sqlext.h>
 #include <sqlucode.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#ifndef AZDO_BUILD_DRIVER_SO
-#define AZDO_BUILD_DRIVER_SO ".libs/libazdoodbc.so"
-#endif
-
-static int checks, failures;
-static const char *group = "";
-
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        checks++;                                                            \
-        if (!(cond)) {                                                       \
-            failures++;                                                      \
-            fprintf(stderr, "FAIL [%s] %s:%d: ", group, __FILE__, __LINE__); \
-            fprintf(stderr, __VA_ARGS__);                                    \
-            fputc('\n', stderr);                                             \
-        }                                                                    \
-    } while (0)
-
-static char dsn[128];
-static char drv_so[1024];
-
-static void start(const char *g)
-{
-    group = g;
-    printf("# %s\n", g);
-}
-
-/* ---- connection (as tests/odbc/test_odbc.c) ------------------------------------- */
-
-static void diag(SQLSMALLINT type, SQLHANDLE h, char *st, char *msg, size_t msglen)
-{
-    SQLINTEGER native = 0;
-    SQLSMALLINT len = 0;
-    st[0] = msg[0] = '\0';
-    SQLGetDiagRec(type, h, 1, (SQLCHAR *)st, &native, (SQLCHAR *)msg, (SQLSMALLINT)msglen, &len);
-}
-
-static const char *why(SQLSMALLINT type, SQLHANDLE h)
-{
-    static char buf[1200];
-    char st[6], msg[1024];
-    diag(type, h, st, msg, sizeof msg);
-    snprintf(buf, sizeof buf, "%s %s", st, msg);
-    return buf;
-}
-
-static char sandbox_dir[64];
-
-static void remove_sandbox(void)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/odbcinst.ini", sandbox_dir);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/odbc.ini", sandbox_dir);
-    unlink(path);
-    rmdir(sandbox_dir);
-}
-
-/* 0: the DSN of make check; 1: our own sandbox; -1: cannot write it. */
-static int setup_sandbox(void)
-{
-    const char *env_dsn = getenv("AZDO_TEST_DSN");
-    const char *sysini = getenv("ODBCSYSINI");
-    const char *so = getenv("AZDO_DRIVER_SO");
-    snprintf(drv_so, sizeof drv_so, "%s", so && *so ? so : AZDO_BUILD_DRIVER_SO);
-    if (env_dsn && *env_dsn && sysini && *sysini) {
-        snprintf(dsn, sizeof dsn, "%s", env_dsn);
-        return 0;
-    }
-    snprintf(sandbox_dir, sizeof sandbox_dir, "%s", "/tmp/azdo-odbc-info.XXXXXX");
-    if (!mkdtemp(sandbox_dir))
-        return -1;
-    atexit(remove_sandbox);
-    const char *u = getenv("AZDO_TEST_URL");
-    const char *p = getenv("AZDO_TEST_PAT");
-    char path[256];
-    snprintf(dsn, sizeof dsn, "AzDOInfoTest");
-    snprintf(path, sizeof path, "%s/odbcinst.ini", sandbox_dir);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "[AzDOInfoTestDriver]\nDriver=%s\nThreading=1\n", drv_so);
-    fclose(f);
-    snprintf(path, sizeof path, "%s/odbc.ini", sandbox_dir);
-    f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f, "[%s]\nDriver=AzDOInfoTestDriver\nUrl=%s\nPWD=%s\n", dsn, u && *u ? u : "http://127.0.0.1:9/fabrikam",
-            p && *p ? p : "test-pat-not-a-secret");
-    fclose(f);
-    setenv("ODBCSYSINI", sandbox_dir, 1);
-    unsetenv("ODBCINI");
-    return 1;
-}
-
-static SQLHENV env;
-
-static SQLHDBC connect_dsn(void)
-{
-    SQLHDBC dbc = SQL_NULL_HDBC;
-    SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc);
-    SQLRETURN rc = SQLConnect(dbc, (SQLCHAR *)dsn, SQL_NTS, NULL, 0, NULL, 0);
-    if (!SQL_SUCCEEDED(rc)) {
-        fprintf(stderr, "connect to %s failed: %s\n", dsn, why(SQL_HANDLE_DBC, dbc));
-        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
-        return SQL_NULL_HDBC;
-    }
-    return dbc;
-}
+#include "odbc_harness.h"
 
 /* Runs sql on a fresh statement; the first column of the first row as text
  * into out ("NULL" for NULL).  Returns the SQLExecDirect/SQLFetch result;
@@ -915,7 +803,7 @@ static int exported_functions(SQLUSMALLINT bits[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE
 {
     char cmd[1200], line[512];
     memset(bits, 0, SQL_API_ODBC3_ALL_FUNCTIONS_SIZE * sizeof bits[0]);
-    snprintf(cmd, sizeof cmd, "nm -D --defined-only '%s' 2>/dev/null", drv_so);
+    snprintf(cmd, sizeof cmd, "nm -D --defined-only '%s' 2>/dev/null", driver_so());
     FILE *p = popen(cmd, "r");
     if (!p)
         return -1;
@@ -974,14 +862,14 @@ static void test_get_functions(SQLHDBC dbc)
     start("SQLGetFunctions = the exported functions");
     SQLUSMALLINT exp[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE], dm[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE];
     int n = exported_functions(exp);
-    CHECK(n > 40, "nm -D %s found %d ODBC functions", drv_so, n);
+    CHECK(n > 40, "nm -D %s found %d ODBC functions", driver_so(), n);
     if (n <= 0)
         return;
 
     /* the driver's own answer, asked directly with the driver's connection handle */
     SQLHANDLE drv_dbc = NULL;
     SQLGetInfo(dbc, SQL_DRIVER_HDBC, &drv_dbc, sizeof drv_dbc, NULL);
-    void *lib = dlopen(drv_so, RTLD_NOW | RTLD_NOLOAD);
+    void *lib = dlopen(driver_so(), RTLD_NOW | RTLD_NOLOAD);
     SQLRETURN(SQL_API * drv_get_functions)(SQLHDBC, SQLUSMALLINT, SQLUSMALLINT *) = NULL;
     if (lib)
         *(void **)&drv_get_functions = dlsym(lib, "SQLGetFunctions");
@@ -1028,25 +916,11 @@ static void test_get_functions(SQLHDBC dbc)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IONBF, 0);
-    int own = setup_sandbox();
-    if (own < 0) {
-        fprintf(stderr, "cannot write the sandbox\n");
-        return 99;
-    }
-    printf("# DSN %s (%s sandbox), driver %s\n", dsn, own ? "own" : "given", drv_so);
-    if (SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env) != SQL_SUCCESS)
-        return 99;
-    if (!SQL_SUCCEEDED(SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3_80, 0)))
-        return 1;
-    SQLHDBC dbc = connect_dsn();
-    if (!dbc) {
-        if (own) {
-            printf("# SKIP: no backend (set AZDO_TEST_DSN or run via make check)\n");
-            return 77;
-        }
-        return 1;
-    }
+    SQLHDBC dbc;
+    int rc = harness_begin(&dbc);
+    if (rc != 0)
+        return rc;
+    printf("# driver library %s\n", driver_so());
     test_every_info_type(dbc);
     test_claims_run(dbc);
     test_convert_claims(dbc);
@@ -1054,9 +928,5 @@ int main(void)
     test_native_sql(dbc);
     test_datetime_columns(dbc);
     test_get_functions(dbc);
-    SQLDisconnect(dbc);
-    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
-    SQLFreeHandle(SQL_HANDLE_ENV, env);
-    printf("# %d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return harness_end(dbc);
 }

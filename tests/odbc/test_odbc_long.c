@@ -12,43 +12,14 @@
  *     the indicator), then again with SQLGetData (SQL_GD_BOUND);
  *   - through a bound buffer that fits, in a two-row block fetch.
  * Runs under make check (tests/run-test.sh: AZDO_TEST_DSN, ODBCSYSINI,
- * AZDO_EMU_PORT); linked with -lodbc and cJSON (to read the emulator's
- * answer), never with the driver.
+ * AZDO_EMU_PORT; harness_begin_emu); linked with -lodbc and cJSON (to read
+ * the emulator's answer), never with the driver.
  */
-#include <arpa/inet.h>
 #include <cjson/cJSON.h>
-#include <netinet/in.h>
-#include <sql.h>
-#include <sqlext.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-static int checks, failures;
-
-#define CHECK(cond, ...)                                              \
-    do {                                                              \
-        checks++;                                                     \
-        if (!(cond)) {                                                \
-            failures++;                                               \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);      \
-            fprintf(stderr, __VA_ARGS__);                             \
-            fputc('\n', stderr);                                      \
-        }                                                             \
-    } while (0)
-
-static const char *why(SQLSMALLINT type, SQLHANDLE h)
-{
-    static char buf[1100];
-    SQLCHAR st[6] = "", msg[1024] = "";
-    SQLINTEGER native = 0;
-    SQLSMALLINT len = 0;
-    SQLGetDiagRec(type, h, 1, st, &native, msg, sizeof msg, &len);
-    snprintf(buf, sizeof buf, "%s %s", st, msg);
-    return buf;
-}
+#include "odbc_harness.h"
 
 static int state_is(SQLHSTMT st, const char *want)
 {
@@ -58,8 +29,6 @@ static int state_is(SQLHSTMT st, const char *want)
     SQLGetDiagRec(SQL_HANDLE_STMT, st, 1, s, &native, msg, sizeof msg, &len);
     return strcmp((char *)s, want) == 0;
 }
-
-#define OK(rc, type, h) CHECK(SQL_SUCCEEDED(rc), "rc=%d %s", (int)(rc), why(type, h))
 
 /* ---- the text ------------------------------------------------------------------ */
 
@@ -121,48 +90,6 @@ static size_t to_utf16(const char *s, size_t n, SQLWCHAR *out)
     }
     out[k] = 0;
     return k;
-}
-
-/* ---- the emulator ------------------------------------------------------------------ */
-
-/* GET http://127.0.0.1:$AZDO_EMU_PORT<path>; the body (malloc'd) or NULL */
-static char *emu_get(const char *path)
-{
-    const char *port = getenv("AZDO_EMU_PORT");
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a;
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)atoi(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    char req[512];
-    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n", path, port);
-    if (write(fd, req, (size_t)n) != n) {
-        close(fd);
-        return NULL;
-    }
-    size_t cap = 1 << 16, got = 0;
-    char *buf = malloc(cap);
-    ssize_t r;
-    while ((r = read(fd, buf + got, cap - got - 1)) > 0) {
-        got += (size_t)r;
-        if (got + 1 == cap)
-            buf = realloc(buf, cap *= 2);
-    }
-    close(fd);
-    buf[got] = '\0';
-    char *body = strstr(buf, "\r\n\r\n");
-    if (strncmp(buf, "HTTP/1.1 200", 12) != 0 || !body) {
-        free(buf);
-        return NULL;
-    }
-    memmove(buf, body + 4, strlen(body + 4) + 1);
-    return buf;
 }
 
 /* ---- checks ---------------------------------------------------------------------- */
@@ -250,27 +177,18 @@ static SQLRETURN select_description(SQLHSTMT st, long id)
 
 int main(void)
 {
-    setvbuf(stdout, NULL, _IONBF, 0);
-    const char *dsn = getenv("AZDO_TEST_DSN");
-    if (!dsn || !getenv("AZDO_EMU_PORT") || !getenv("ODBCSYSINI")) {
-        fprintf(stderr, "run this through make check (tests/run-test.sh starts the emulator and the DSN)\n");
+    if (harness_begin_emu(SQL_OV_ODBC3) != 0)
         return 99;
-    }
+    start("a 10,000-character Description");
     size_t u8n;
     char *text = long_text(10000, &u8n);
     SQLWCHAR *w = malloc((u8n + 1) * sizeof *w);
     size_t wn = to_utf16(text, u8n, w);
     printf("# 10000 characters: %zu bytes of UTF-8, %zu UTF-16 code units\n", u8n, wn);
 
-    SQLHENV env;
-    SQLHDBC dbc;
     SQLHSTMT st;
-    SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env);
-    SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
-    SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc);
-    char cs[256];
-    snprintf(cs, sizeof cs, "DSN=%s;DefaultWorkItemType=Task", dsn);
-    SQLRETURN rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL, 0, NULL, SQL_DRIVER_NOPROMPT);
+    SQLHDBC dbc = new_dbc();
+    SQLRETURN rc = dsn_connect(dbc, "DefaultWorkItemType=Task");
     if (!SQL_SUCCEEDED(rc)) {
         fprintf(stderr, "connect: %s\n", why(SQL_HANDLE_DBC, dbc));
         return 1;
@@ -294,7 +212,7 @@ int main(void)
     /* ---- the emulator stored it whole ---- */
     char path[64];
     snprintf(path, sizeof path, "/_emulator/item/%lld", (long long)id);
-    char *body = emu_get(path);
+    char *body = emu_http("GET", path, NULL);
     cJSON *item = body ? cJSON_Parse(body) : NULL;
     const cJSON *d = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "fields"),
                                                       "System.Description");
@@ -387,9 +305,5 @@ int main(void)
     free(w);
     free(text);
     SQLFreeHandle(SQL_HANDLE_STMT, st);
-    SQLDisconnect(dbc);
-    SQLFreeHandle(SQL_HANDLE_DBC, dbc);
-    SQLFreeHandle(SQL_HANDLE_ENV, env);
-    printf("# %d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return harness_end(dbc);
 }
