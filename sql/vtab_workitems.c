@@ -85,6 +85,7 @@ typedef struct wi_cursor {
                                    exist (a null in the batch) and, project-scoped, to be in the project */
     azdo_itemcache *cache;      /* direct lookups' items, kept across xFilter calls (a join's inner side) */
     char *cache_sig;            /* the fields the cached items hold */
+    unsigned long cache_gen;    /* env->write_gen when the cache was started */
     char **fields;              /* requested reference names (not owned strings) */
     size_t nfields;
     int all_fields;
@@ -372,7 +373,7 @@ static void keep_project_rows(wi_cursor *c, const char *project)
 
 /* The cache of direct lookups holds items with the fields of the first
  * lookup; a lookup that needs other fields starts it afresh.  -1 on OOM. */
-static int prepare_cache(wi_cursor *c)
+static int prepare_cache(wi_cursor *c, const azdo_vtab_env *env)
 {
     strbuf b;
     strbuf_init(&b);
@@ -384,10 +385,13 @@ static int prepare_cache(wi_cursor *c)
     char *sig = strbuf_steal(&b);
     if (!sig)
         return -1;
-    if (c->cache && c->cache_sig && strcmp(sig, c->cache_sig) == 0) {
+    /* kept only while nothing was written: an item this statement changed
+     * must be read again (an UPDATE whose subquery looks up items by id) */
+    if (c->cache && c->cache_sig && strcmp(sig, c->cache_sig) == 0 && c->cache_gen == env->write_gen) {
         free(sig);
         return 0;
     }
+    c->cache_gen = env->write_gen;
     azdo_itemcache_free(c->cache);
     free(c->cache_sig);
     c->cache_sig = sig;
@@ -414,7 +418,7 @@ static int load_direct(wi_cursor *c, wi_vtab *vt)
 {
     azdo_error err;
     azdo_error_clear(&err);
-    if (!c->cache && prepare_cache(c) != 0)
+    if (!c->cache && prepare_cache(c, vt->env) != 0)
         return SQLITE_NOMEM;
     for (;;) {
         cJSON_Delete(c->batch);
@@ -847,7 +851,7 @@ static int wi_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str,
         goto done;
     if (c->direct) {
         direct_fields(c, vt->env->project_scoped);
-        if (prepare_cache(c) != 0) {
+        if (prepare_cache(c, vt->env) != 0) {
             free(list);
             goto done;
         }
@@ -1107,6 +1111,7 @@ static int dispatch_write(wi_vtab *vt, azdo_write *w, sqlite_int64 *rowid)
 {
     azdo_vtab_env *env = vt->env;
     w->tag = env->write_tag;
+    env->write_gen++; /* cursors' item caches are stale from now on */
     if (env->writeq && azdo_writeq_submit(env->writeq, w) == 0)
         return SQLITE_OK; /* its outcome reaches the driver when the array ends */
     azdo_write_run(env->client, w);

@@ -46,6 +46,7 @@ typedef struct azdo_vtab_env {
      * session closes */
     int max_concurrency;
     struct azdo_pool *pool;
+    unsigned long write_gen; /* counts writes: cursors drop cached items when it moves */
 } azdo_vtab_env;
 
 /* The session's pool (made on first use); NULL with MaxConcurrency 1 or
