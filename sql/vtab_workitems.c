@@ -254,6 +254,49 @@ static int choose_fields(wi_cursor *c, const azdo_schema *s)
     return 0;
 }
 
+/* Checks one item of a batch answer: an object with a valid id and fields. */
+static int valid_item(const cJSON *item)
+{
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
+    return cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble <= 9e15 &&
+           cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"));
+}
+
+/* Reads item id alone (with the cursor's fields), for an id a batch answer
+ * left out.  *out: the item, kept in c->extras, or NULL when the service
+ * says 404 (it does not exist). */
+static azdo_errkind read_one(wi_cursor *c, wi_vtab *vt, int64_t id, const cJSON **out, azdo_error *err)
+{
+    *out = NULL;
+    char path[64], query[2048] = "";
+    snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
+    if (!c->all_fields) {
+        size_t len = 0;
+        for (size_t f = 0; f < c->nfields && len + 2 < sizeof query; f++)
+            len += (size_t)snprintf(query + len, sizeof query - len, "%s%s", f ? "," : "fields=", c->fields[f]);
+    }
+    cJSON *item = NULL;
+    azdo_errkind rc = azdo_client_get(vt->env->client, 1, path, c->all_fields ? NULL : query,
+                                      "reading a work item missing from a batch answer", &item, err);
+    if (rc == AZDO_ERR_NOT_FOUND) {
+        azdo_error_clear(err);
+        return AZDO_OK;
+    }
+    if (rc != AZDO_OK)
+        return rc;
+    if (!valid_item(item) || (int64_t)cJSON_GetObjectItemCaseSensitive(item, "id")->valuedouble != id) {
+        cJSON_Delete(item);
+        return azdo_error_set(err, AZDO_ERR_PROTOCOL, "Work item %lld came back malformed", (long long)id);
+    }
+    if (!c->extras && !(c->extras = cJSON_CreateArray())) {
+        cJSON_Delete(item);
+        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
+    }
+    cJSON_AddItemToArray(c->extras, item);
+    *out = item;
+    return AZDO_OK;
+}
+
 /*
  * The batch answer left entries out (rather than holding null in their
  * place): deleted since the WIQL ran, or lost.  Whether the service drops
@@ -266,38 +309,18 @@ static azdo_errkind verify_missing(wi_cursor *c, wi_vtab *vt, azdo_error *err)
     const cJSON *items[AZDO_BATCH_MAX];
     int64_t row_ids[AZDO_BATCH_MAX];
     size_t n = 0, p = 0;
-    if (!c->extras && !(c->extras = cJSON_CreateArray()))
-        return azdo_error_set(err, AZDO_ERR_NOMEM, "Out of memory");
     for (size_t i = 0; i < c->nids; i++) {
         if (p < c->nrows && c->row_ids[p] == c->ids[i]) {
             items[n] = c->items[p++];
             row_ids[n++] = c->ids[i];
             continue;
         }
-        char path[64], query[2048] = "";
-        snprintf(path, sizeof path, "wit/workitems/%lld", (long long)c->ids[i]);
-        if (!c->all_fields) {
-            size_t len = 0;
-            for (size_t f = 0; f < c->nfields && len + 2 < sizeof query; f++)
-                len += (size_t)snprintf(query + len, sizeof query - len, "%s%s", f ? "," : "fields=", c->fields[f]);
-        }
-        cJSON *item = NULL;
-        azdo_errkind rc = azdo_client_get(vt->env->client, 1, path, c->all_fields ? NULL : query,
-                                          "reading a work item missing from a batch answer", &item, err);
-        if (rc == AZDO_ERR_NOT_FOUND) {
-            azdo_error_clear(err);
-            continue; /* deleted meanwhile */
-        }
+        const cJSON *item;
+        azdo_errkind rc = read_one(c, vt, c->ids[i], &item, err);
         if (rc != AZDO_OK)
             return rc;
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
-        if (!cJSON_IsNumber(id) || (int64_t)id->valuedouble != c->ids[i] ||
-            !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"))) {
-            cJSON_Delete(item);
-            return azdo_error_set(err, AZDO_ERR_PROTOCOL, "Work item %lld came back malformed",
-                                  (long long)c->ids[i]);
-        }
-        cJSON_AddItemToArray(c->extras, item);
+        if (!item)
+            continue; /* deleted meanwhile */
         items[n] = item;
         row_ids[n++] = c->ids[i];
     }
@@ -399,12 +422,30 @@ static int prepare_cache(wi_cursor *c, const azdo_vtab_env *env)
     return c->cache ? 0 : -1;
 }
 
-/* Checks one item of a batch answer: an object with a valid id and fields. */
-static int valid_item(const cJSON *item)
+/* Where id stands in a batch answer for the ids `need`: *found, or *absent
+ * (null in its place, when the answer is positional); neither when the
+ * answer left it out.  -1 when an entry is malformed. */
+static int find_in_answer(const cJSON *value, const int64_t *need, int positional, int64_t id,
+                          const cJSON **found, int *absent)
 {
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
-    return cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble <= 9e15 &&
-           cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"));
+    size_t pos = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, value)
+    {
+        if (cJSON_IsNull(e)) {
+            if (positional && need[pos] == id) {
+                *absent = 1;
+                return 0;
+            }
+        } else if (!valid_item(e)) {
+            return -1;
+        } else if ((int64_t)cJSON_GetObjectItemCaseSensitive(e, "id")->valuedouble == id) {
+            *found = e;
+            return 0;
+        }
+        pos++;
+    }
+    return 0;
 }
 
 /*
@@ -456,54 +497,17 @@ static int load_direct(wi_cursor *c, wi_vtab *vt)
             int known;
             const cJSON *item = azdo_itemcache_get(c->cache, id, &known);
             if (!known) {
-                const cJSON *found = NULL, *e;
-                int seen = 0;
-                size_t pos = 0;
-                cJSON_ArrayForEach(e, value)
-                {
-                    if (!cJSON_IsNull(e) && !valid_item(e)) {
-                        azdo_error_set(&err, AZDO_ERR_PROTOCOL,
-                                       "A work item in the batch answer has no id or no fields object");
-                        record_error(vt, &err);
-                        return SQLITE_ERROR;
-                    }
-                    if (!cJSON_IsNull(e) &&
-                        (int64_t)cJSON_GetObjectItemCaseSensitive(e, "id")->valuedouble == id) {
-                        found = e;
-                        break;
-                    }
-                    if (positional && need[pos] == id && cJSON_IsNull(e)) {
-                        seen = 1; /* null in this id's place: no such item */
-                        break;
-                    }
-                    pos++;
+                const cJSON *found = NULL;
+                int absent = 0;
+                if (find_in_answer(value, need, positional, id, &found, &absent) != 0) {
+                    azdo_error_set(&err, AZDO_ERR_PROTOCOL,
+                                   "A work item in the batch answer has no id or no fields object");
+                    record_error(vt, &err);
+                    return SQLITE_ERROR;
                 }
-                if (!found && !seen) {
-                    /* left out of the answer: read it alone */
-                    char path[64];
-                    snprintf(path, sizeof path, "wit/workitems/%lld", (long long)id);
-                    cJSON *one = NULL;
-                    azdo_errkind rc = azdo_client_get(vt->env->client, 1, path, NULL,
-                                                      "reading a work item missing from a batch answer", &one, &err);
-                    if (rc != AZDO_OK && rc != AZDO_ERR_NOT_FOUND) {
-                        record_error(vt, &err);
-                        return SQLITE_ERROR;
-                    }
-                    azdo_error_clear(&err);
-                    if (one && !valid_item(one)) {
-                        cJSON_Delete(one);
-                        azdo_error_set(&err, AZDO_ERR_PROTOCOL, "Work item %lld came back malformed", (long long)id);
-                        record_error(vt, &err);
-                        return SQLITE_ERROR;
-                    }
-                    if (one) {
-                        if (!c->extras && !(c->extras = cJSON_CreateArray())) {
-                            cJSON_Delete(one);
-                            return SQLITE_NOMEM;
-                        }
-                        cJSON_AddItemToArray(c->extras, one);
-                        found = one;
-                    }
+                if (!found && !absent && read_one(c, vt, id, &found, &err) != AZDO_OK) {
+                    record_error(vt, &err); /* left out of the answer, and reading it alone failed */
+                    return SQLITE_ERROR;
                 }
                 const cJSON *kept = azdo_itemcache_put(c->cache, id, found);
                 item = kept ? kept : found;
@@ -568,9 +572,7 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
         {
             if (cJSON_IsNull(item))
                 continue; /* deleted since the WIQL ran (errorPolicy omit) */
-            const cJSON *id = cJSON_GetObjectItemCaseSensitive(item, "id");
-            if (!cJSON_IsNumber(id) || id->valuedouble < 1 || id->valuedouble > 9e15 ||
-                !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(item, "fields"))) {
+            if (!valid_item(item)) {
                 azdo_error_set(&err, AZDO_ERR_PROTOCOL,
                                "A work item in the batch answer has no id or no fields object");
                 record_error(vt, &err);
@@ -583,7 +585,7 @@ static int load_batch(wi_cursor *c, wi_vtab *vt)
                 return SQLITE_ERROR;
             }
             c->items[k] = item;
-            c->row_ids[k] = (int64_t)id->valuedouble;
+            c->row_ids[k] = (int64_t)cJSON_GetObjectItemCaseSensitive(item, "id")->valuedouble;
             k++;
         }
         /* The service answers in the order asked; rows keep the WIQL order

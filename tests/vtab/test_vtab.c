@@ -188,6 +188,12 @@ static void test_id_terms_follow_sqlite_affinity(void **state)
     /* a lookup by id alone needs no WIQL: the batch reads the ids that can match */
     assert_int_equal(fake_count(fx.f, "/wit/wiql"), 0);
     assert_non_null(strstr(fake_body(fx.f, "/wit/workitemsbatch", 0), "\"ids\":[3,4]"));
+    /* an id the batch answer leaves out is read alone; its 404 means no row */
+    int gets = fx.s.single_gets;
+    assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id IN (3, 500)", ids, 10, e, sizeof e), 1);
+    assert_int_equal(ids[0], 3);
+    assert_int_equal(fx.s.single_gets, gets + 1);
+    assert_int_equal(fake_count(fx.f, "/wit/wiql"), 0);
     assert_int_equal(run(&fx, "SELECT Id FROM WorkItems WHERE Id > 97.5", ids, 10, e, sizeof e), 3);
     assert_non_null(strstr(fake_body(fx.f, "/wit/wiql", 0), "[System.Id] >= 98"));
     /* SQLite's own text-to-number rule, not strtod's: hex is text, overflow is infinity */
